@@ -1,0 +1,55 @@
+"""Public pages: home headline progress, the process page and its chart, errors, plotly.js."""
+
+import json
+import re
+
+from tracker.main.routes import PLOTLY_VERSION
+
+
+def test_home_shows_both_commitments_progress(demo, client):
+    page = client.get("/").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Afghan government released 5,197 of up to 5,000 prisoners" in text
+    assert "Taliban released 1,005 of up to 1,000 prisoners" in text
+    assert "as of 2 Sep 2020" in text
+    assert "as of 30 Jul 2020" in text
+
+
+def test_process_page_embeds_the_progress_chart_with_data(demo, client):
+    page = client.get("/processes/afghanistan-2020").get_data(as_text=True)
+    match = re.search(
+        r'<script type="application/json" id="progress-chart-data">(.*?)</script>', page, re.S
+    )
+    assert match
+    figure = json.loads(match.group(1))
+    lines = [trace for trace in figure["data"] if trace["type"] == "scatter"]
+    assert [max(trace["y"]) for trace in lines] == [5197, 1005]
+    assert f"/assets/plotly-{PLOTLY_VERSION}.min.js" in page
+    assert "<script>" not in page  # no inline scripts
+
+
+def test_plotly_js_is_served_locally(client):
+    with client.get(f"/assets/plotly-{PLOTLY_VERSION}.min.js") as response:
+        assert response.status_code == 200
+        assert b"plotly" in response.data[:2000].lower()
+        assert "immutable" in response.headers["Cache-Control"]
+    assert client.get("/assets/plotly-0.0.0.min.js").status_code == 404
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/processes/nowhere")
+    assert response.status_code == 404
+    assert "There is no published process called" in response.get_data(as_text=True)
+    assert "Go to the list of peace processes" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_500_page_without_internals(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "Something went wrong on our side" in body

@@ -1,0 +1,138 @@
+"""Configuration classes.
+
+Nothing here reads the environment at import time: :func:`load_config` is called by the
+application factory and copies ``DATABASE_URL``, ``SECRET_KEY`` and friends from the
+environment into the chosen class's settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # a researcher may keep a form open all day
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    REMEMBER_ME_ENABLED = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Public API pages: the largest page a client may ask for.
+    API_MAX_PER_PAGE = 500
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_X_FOR = 0
+    SECRET_KEY: str | None = None
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local use: `make run`. Cookies are not Secure because it serves plain HTTP."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestingConfig(BaseConfig):
+    """The test suite. The database URL comes from TEST_DATABASE_URL or an in-memory SQLite."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECRET_KEY = "testing-only-secret-key-not-for-production"
+    SERVER_NAME = None
+
+
+class ProductionConfig(BaseConfig):
+    """Production: SECRET_KEY must come from the environment or the instance config."""
+
+    ENV_NAME = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+# Environment variables copied into the config when set. Values are strings unless converted.
+_ENV_INT = ("MAX_CONTENT_LENGTH", "PROXY_FIX_X_FOR")
+
+
+def sqlite_url(path: Path) -> str:
+    """Return the SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the `postgres://` and `postgresql://` spellings hosts hand out; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once and keep it in the instance folder: sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(app, config_name: str | None = None, overrides: dict | None = None) -> None:
+    """Fill ``app.config``: class defaults, instance/config.py, the environment, then overrides."""
+    environ = os.environ
+    name = config_name or environ.get("TRACKER_ENV") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}; got {name!r}")
+    app.config.from_object(CONFIGS[name])
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+
+    if environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("SECRET_KEY_FALLBACKS"):
+        app.config["SECRET_KEY_FALLBACKS"] = [
+            key.strip() for key in environ["SECRET_KEY_FALLBACKS"].split(",") if key.strip()
+        ]
+    for key in _ENV_INT:
+        if environ.get(key):
+            app.config[key] = int(environ[key])
+
+    if name == "testing":
+        url = environ.get("TEST_DATABASE_URL") or "sqlite://"
+    else:
+        url = environ.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+        url = url or sqlite_url(instance_path / "tracker.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SECRET_KEY"):
+        if name == "production":
+            raise RuntimeError(
+                "SECRET_KEY is not set. Production refuses to start without it: "
+                "export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        app.config["SECRET_KEY"] = development_secret_key(instance_path)

@@ -1,0 +1,31 @@
+"""All models, importable from one place: ``from tracker.models import ReleaseRecord``."""
+
+from tracker.models.accounts import AuditEvent, Setting, User
+from tracker.models.base import Base
+from tracker.models.evidence import Claim, ReleaseRecord, ViolenceReport
+from tracker.models.process import (
+    Agreement,
+    Commitment,
+    CommitmentStatusChange,
+    Milestone,
+    Party,
+    PeaceProcess,
+)
+from tracker.models.sources import Source
+
+__all__ = [
+    "Agreement",
+    "AuditEvent",
+    "Base",
+    "Claim",
+    "Commitment",
+    "CommitmentStatusChange",
+    "Milestone",
+    "Party",
+    "PeaceProcess",
+    "ReleaseRecord",
+    "Setting",
+    "Source",
+    "User",
+    "ViolenceReport",
+]

@@ -1,0 +1,159 @@
+"""What viewers may see: published records only, shaped once for the pages and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.services.progress import (
+    PUBLIC,
+    Progress,
+    implementation_score,
+    pam_status,
+    progress_for,
+)
+
+
+def published_processes() -> list[PeaceProcess]:
+    """Every published process, by name."""
+    return list(
+        db.session.scalars(
+            select(PeaceProcess)
+            .where(PeaceProcess.status == "published")
+            .order_by(PeaceProcess.name)
+        )
+    )
+
+
+def find_process(slug: str, statuses: Sequence[str] = PUBLIC) -> PeaceProcess | None:
+    """A process by slug, when its review status is one of ``statuses``."""
+    return db.session.scalar(
+        select(PeaceProcess).where(PeaceProcess.slug == slug, PeaceProcess.status.in_(statuses))
+    )
+
+
+def visible_commitments(
+    process: PeaceProcess, statuses: Sequence[str] = PUBLIC
+) -> list[Commitment]:
+    """Commitments of the process's visible agreements that are themselves visible."""
+    return [
+        commitment
+        for agreement in process.agreements
+        if agreement.status in statuses
+        for commitment in agreement.commitments
+        if commitment.status in statuses
+    ]
+
+
+def progress_dict(progress: Progress) -> dict[str, Any]:
+    """The ``progress`` object of the API: achieved, unrounded percent, as-of date."""
+    return {
+        "achieved": progress.achieved,
+        "percent": progress.percent,
+        "as_of": iso(progress.as_of),
+    }
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def commitment_dict(
+    commitment: Commitment, progress: Progress | None, on: date, statuses: Sequence[str]
+) -> dict[str, Any]:
+    """A commitment as the API shows it, with its status and progress."""
+    return {
+        "id": commitment.id,
+        "key": commitment.key,
+        "kind": commitment.kind,
+        "description": commitment.description,
+        "obligated_party": commitment.obligated_party.name if commitment.obligated_party else None,
+        "beneficiary_party": (
+            commitment.beneficiary_party.name if commitment.beneficiary_party else None
+        ),
+        "target": commitment.target,
+        "target_is_maximum": commitment.target_is_maximum,
+        "unit": commitment.unit,
+        "deadline": iso(commitment.deadline),
+        "period_start": iso(commitment.period_start),
+        "period_end": iso(commitment.period_end),
+        "baseline_start": iso(commitment.baseline_start),
+        "baseline_end": iso(commitment.baseline_end),
+        "status": pam_status(commitment, on, statuses, progress),
+        "progress": progress_dict(progress) if progress else None,
+    }
+
+
+def process_summary(process: PeaceProcess) -> dict[str, Any]:
+    """A process in the list of processes."""
+    return {
+        "slug": process.slug,
+        "name": process.name,
+        "region": process.region,
+        "description": process.description,
+    }
+
+
+def process_detail(
+    process: PeaceProcess, statuses: Sequence[str] = PUBLIC, on: date | None = None
+) -> dict[str, Any]:
+    """A process with its parties, agreements, commitments and their progress (API and pages)."""
+    on = on or date.today()
+    commitments = visible_commitments(process, statuses)
+    progress = progress_for([c for c in commitments if c.is_countable], statuses)
+    agreements = []
+    for agreement in process.agreements:
+        if agreement.status not in statuses:
+            continue
+        agreements.append(
+            {
+                "key": agreement.key,
+                "title": agreement.title,
+                "signed_on": iso(agreement.signed_on),
+                "signatories": [party.name for party in agreement.signatories],
+                "summary": agreement.summary,
+                "implementation_score": implementation_score(agreement, on, statuses),
+                "sources": [{"url": s.url, "publisher": s.publisher} for s in agreement.sources],
+                "commitments": [
+                    commitment_dict(c, progress.get(c.id), on, statuses)
+                    for c in agreement.commitments
+                    if c.status in statuses
+                ],
+            }
+        )
+    return {
+        **process_summary(process),
+        "parties": [
+            {"name": p.name, "short_name": p.short_name, "kind": p.kind} for p in process.parties
+        ],
+        "agreements": agreements,
+        "milestones": [
+            {"date": iso(m.date), "end_date": iso(m.end_date), "title": m.title, "notes": m.notes}
+            for m in process.milestones
+            if m.status in statuses
+        ],
+    }
+
+
+def latest_record_date(process: PeaceProcess, statuses: Sequence[str] = PUBLIC) -> date | None:
+    """The date of the newest visible release record or violence report of the process."""
+    commitment_ids = [c.id for c in visible_commitments(process, statuses)]
+    latest_release = None
+    if commitment_ids:
+        latest_release = db.session.scalar(
+            select(func.max(ReleaseRecord.date)).where(
+                ReleaseRecord.commitment_id.in_(commitment_ids), ReleaseRecord.status.in_(statuses)
+            )
+        )
+    latest_report = db.session.scalar(
+        select(func.max(ViolenceReport.event_date)).where(
+            ViolenceReport.process_id == process.id, ViolenceReport.status.in_(statuses)
+        )
+    )
+    dates = [d for d in (latest_release, latest_report) if d]
+    return max(dates) if dates else None

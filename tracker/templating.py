@@ -1,0 +1,33 @@
+"""Jinja filters for numbers and dates as people read them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def number(value) -> str:
+    """1234 -> "1,234"; None -> "–"."""
+    if value is None:
+        return "–"
+    return f"{value:,}"
+
+
+def percent(value, digits: int = 0) -> str:
+    """98.34 -> "98 %"; rounded for display only."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f} %"
+
+
+def long_date(value: date | None) -> str:
+    """2020-08-02 -> "2 Aug 2020"."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%b %Y}"
+
+
+def init_app(app) -> None:
+    """Register the filters."""
+    app.add_template_filter(number)
+    app.add_template_filter(percent)
+    app.add_template_filter(long_date)
