@@ -33,6 +33,12 @@ def party_label(commitment: Commitment) -> str:
     return f"{obligated}: {commitment.description}"
 
 
+def short_label(commitment: Commitment) -> str:
+    """A legend entry short enough for a 360 px screen: "Afghan government releases"."""
+    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
+    return f"{obligated} releases"
+
+
 def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     """Layout shared by every chart: titled axes, a legend under the plot, a white background."""
     layout = {
@@ -128,7 +134,7 @@ def progress_figure(
                 mode="lines+markers",
                 line={"shape": "hv", "color": colour, "width": 2.5},
                 marker={"size": 7},
-                name=party_label(commitment),
+                name=short_label(commitment),
                 customdata=[record_hover(by_date[(commitment.id, p.date)]) for p in series],
                 hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,}} {unit} released<br>%{{customdata}}"
                 "<extra></extra>",
@@ -155,8 +161,7 @@ def progress_figure(
                         "arrayminus": [r.count - (r.count_low or r.count) for r in reported],
                         "color": colour,
                     },
-                    name=f"{commitment.obligated_party.label if commitment.obligated_party else ''}"
-                    " reported running totals",
+                    name=f"{short_label(commitment)}: reported totals",
                     customdata=[record_hover([r]) for r in reported],
                     hovertemplate="%{x|%d %b %Y}: reported total %{y:,}<br>%{customdata}"
                     "<extra></extra>",
@@ -236,7 +241,7 @@ def pace_figure(
                 x=[row.week_start.isoformat() for row in rows],
                 y=[row.released for row in rows],
                 marker={"color": colour},
-                name=f"{party_label(commitment)} (per week)",
+                name=f"{short_label(commitment)} per week",
                 hovertemplate="Week of %{x|%d %b %Y}: %{y:,} released<extra></extra>",
             )
         )

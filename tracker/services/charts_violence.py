@@ -237,7 +237,7 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
     if cells:
         lats = [c.latitude for c in cells]
         lons = [c.longitude for c in cells]
-        pad = max(1.0, grid)
+        pad = max(5.0, grid)  # enough context to see the country's borders
         geo["lataxis"] = {"range": [min(lats) - pad, max(lats) + pad]}
         geo["lonaxis"] = {"range": [min(lons) - pad, max(lons) + pad]}
     return {

@@ -14,7 +14,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from tracker.models import Commitment, Milestone, PeaceProcess
+from tracker.extensions import db
+from tracker.models import Commitment, Milestone, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.models.base import PAM_STATUS_LABELS
 from tracker.services import charts, pace, violence
 from tracker.services.chart_data import (  # noqa: F401  - parse_params is re-exported for views
@@ -24,7 +25,13 @@ from tracker.services.chart_data import (  # noqa: F401  - parse_params is re-ex
     parse_params,
 )
 from tracker.services.dashboard_violence import build_map, build_riv, build_violence
-from tracker.services.progress import PUBLIC, Progress, pam_status, progress_for
+from tracker.services.progress import (
+    PUBLIC,
+    Progress,
+    implementation_score,
+    pam_status,
+    progress_for,
+)
 from tracker.services.public import visible_commitments
 
 
@@ -322,3 +329,42 @@ def csv_value(value: Any) -> Any:
     if isinstance(value, list):
         return ";".join(str(item) for item in value)
     return value
+
+
+def recent_reports(board: Dashboard, limit: int = 50) -> tuple[list, int]:
+    """The newest reports matching the filters (each links to its public page), and the total."""
+    query = violence.filtered_reports(board.process, board.params.filters)
+    reports = list(
+        db.session.scalars(
+            query.order_by(ViolenceReport.event_date.desc(), ViolenceReport.id.desc()).limit(limit)
+        )
+    )
+    return reports, board.violence_count.records
+
+
+def public_release(process: PeaceProcess, record_id: int) -> ReleaseRecord | None:
+    """A published release record of a published term of this process, or None."""
+    record = db.session.get(ReleaseRecord, record_id)
+    if record is None or record.status not in PUBLIC:
+        return None
+    if record.commitment not in visible_commitments(process):
+        return None
+    return record
+
+
+def public_report(process: PeaceProcess, report_id: int) -> ViolenceReport | None:
+    """A published violence report of this process, or None."""
+    report = db.session.get(ViolenceReport, report_id)
+    if report is None or report.status not in PUBLIC or report.process_id != process.id:
+        return None
+    return report
+
+
+def agreement_scores(process: PeaceProcess, on: date | None = None) -> list[tuple[str, float]]:
+    """Each published agreement's implementation score today, for the home page."""
+    on = on or date.today()
+    return [
+        (agreement.title, score)
+        for agreement in process.agreements
+        if agreement.status in PUBLIC and (score := implementation_score(agreement, on)) is not None
+    ]

@@ -41,7 +41,7 @@ def build_violence(board: Dashboard) -> Chart | None:
     events = sum(t.events for t in totals)
     fatalities = sum(t.fatalities for t in totals)
     busiest = max(totals, key=lambda t: t.events, default=None)
-    summary = f"{events:,} events and {fatalities:,} fatalities"
+    summary = f"{plural(events, 'event')} and {plural(fatalities, 'fatality', 'fatalities')}"
     if totals:
         summary += f" from {long_date(totals[0].start)} to {long_date(board.violence_count.as_of)}"
     if busiest:
@@ -128,6 +128,11 @@ def build_riv(board: Dashboard) -> Chart | None:
     )  # fmt: skip
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """1 -> "1 event"; 2,000 -> "2,000 events"."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def rounded(value: float | None) -> float | None:
     """A percentage rounded to one decimal for tables and CSV."""
     return round(value, 1) if value is not None else None
@@ -160,9 +165,10 @@ def build_map(board: Dashboard) -> Chart | None:
         for c in cells
     ]
     events = sum(c.events for c in cells)
+    places = len({(c.latitude, c.longitude) for c in cells})
     summary = (
-        f"{events:,} events with coordinates at {len({(c.latitude, c.longitude) for c in cells}):,}"
-        f" places (grouped to {grid:g}°)."
+        f"{plural(events, 'event')} with coordinates at {plural(places, 'place')}"
+        f" (grouped to {grid:g}°)."
     )
     columns = [
         Column("latitude", "Latitude", "number"),
