@@ -87,7 +87,8 @@ def set_security_headers(response):
         response.headers["Strict-Transport-Security"] = f"max-age={max_age}; includeSubDomains"
     # Pages for a logged-in user may hold unpublished data: keep them out of shared caches.
     # Responses that declare themselves public (static files, plotly.js) keep their caching.
-    if "_user_id" in session and not response.cache_control.public:
+    public = request.endpoint == "static" or response.cache_control.public
+    if "_user_id" in session and not public:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.models.base import ROLES
 
-ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
+ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 
 
 class CreateUserForm(FlaskForm):
