@@ -6,6 +6,7 @@ Figures are returned as plain dicts (Plotly's JSON); a page embeds them in a
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from datetime import timedelta
@@ -19,12 +20,19 @@ from tracker.services.progress import Progress
 PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
 
 
+def plotly_text(text: str) -> str:
+    """Escape user text for Plotly labels, which read a subset of HTML (<b>, <a href>, <br>)."""
+    return html.escape(text, quote=False)
+
+
 def party_label(commitment: Commitment) -> str:
-    """Who releases whom, for legends: "Afghan government → Taliban"."""
+    """Who releases whom, for legends: "Afghan government → Taliban" (escaped for Plotly)."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
     if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    return f"{obligated}: {commitment.description}"
+        label = f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
+    else:
+        label = f"{obligated}: {commitment.description}"
+    return plotly_text(label)
 
 
 def progress_figure(
@@ -39,7 +47,7 @@ def progress_figure(
         colour = PALETTE[index % len(PALETTE)]
         series = progress[commitment.id].series
         label = party_label(commitment)
-        unit = commitment.unit or "people"
+        unit = plotly_text(commitment.unit or "people")
         figure.add_trace(
             go.Scatter(
                 x=[point.date.isoformat() for point in series],
