@@ -283,3 +283,21 @@ class TestPasswords:
         user_id = make_user()
         with app.app_context():
             assert db.session.get(User, user_id).password_hash.startswith("scrypt:")
+
+
+def test_secret_key_rotation_keeps_sessions_through_the_fallback(database_url, make_user, auth):
+    """README's recipe: the new key with the old one as a fallback keeps people logged in."""
+    make_user()
+    auth.login()
+    cookie = auth.client.get_cookie("session").value
+    old_key = auth.client.application.config["SECRET_KEY"]
+
+    def logged_in_with(config: dict) -> bool:
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **config})
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        return logged_in(client)
+
+    new_key = "a-brand-new-secret-key-" + "x" * 40
+    assert logged_in_with({"SECRET_KEY": new_key, "SECRET_KEY_FALLBACKS": [old_key]})
+    assert not logged_in_with({"SECRET_KEY": new_key})
