@@ -72,8 +72,9 @@ def escape(text: str) -> str:
 
 
 def payload(name: str) -> str:
-    """A script tag and an event handler, labelled with the field they were put in."""
-    return f"<script>xss('{name}')</script><img src=x onerror=\"xss('{name}')\">"
+    """A script tag and an event handler, labelled with the field's number (fits String(80))."""
+    code = f"f{FIELDS.index(name):02d}"
+    return f"<script>x('{code}')</script><img src=x onerror=\"x('{code}')\">"
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_payloads_are_escaped_on_every_public_page(client, hostile):
         body = response.get_data(as_text=True)
         if response.mimetype == "application/json":
             continue
-        assert "<script>xss" not in body, url
+        assert "<script>x(" not in body, url
         assert "<img src=x" not in body, url
         for name in FIELDS:
             if escape(payload(name)) in body:
