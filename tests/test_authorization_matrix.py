@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from tests import factories
 from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
-from tracker.models import User
+from tracker.models import AuditEvent, User
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
 ROLES = ("anonymous", "researcher", "admin")
@@ -178,10 +179,17 @@ def test_every_route_and_method_has_a_decision(app):
     assert not stale, f"Rows for routes that no longer exist: {stale}"
 
 
+def audit_count(app) -> int:
+    """How many audit events there are: any change to a tracked record adds one."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
 @pytest.mark.parametrize("row", MATRIX, ids=str)
 def test_route_gives_each_role_what_the_matrix_says(app, world, row):
     users, values = world
     url = (row.url or row.rule).format(**values)
+    before = audit_count(app)
     got = {}
     for role in ROLES:
         client = client_as(app, role, users)
@@ -189,3 +197,5 @@ def test_route_gives_each_role_what_the_matrix_says(app, world, row):
         response.close()
         got[role] = outcome(response)
     assert got == row.expected, f"{row}: expected {row.expected}, got {got}"
+    if row.method == "GET":
+        assert audit_count(app) == before, f"{row} changed a record: no GET may change state"

@@ -145,7 +145,7 @@ class TestErrors:
         [
             ("get", "/no/such/page", 404, "There is nothing at this address"),
             ("get", "/logout", 405, "not allowed at this address"),
-            ("post", "/login", 413, "limit is 0 MB"),
+            ("post", "/login", 413, "the limit is 1024 bytes"),
             ("get", "/boom", 500, "Something went wrong on our side"),
         ],
     )

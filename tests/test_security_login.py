@@ -19,6 +19,22 @@ from tracker.services.passwords import PasswordError, check_password_policy, com
 WRONG = "definitely not the password"
 
 
+@pytest.fixture
+def other_app(database_url):
+    """Make more apps on the test database (other workers, other settings); closed afterwards."""
+    made = []
+
+    def make(config_name: str = "testing", **config):
+        app = create_app(config_name, {"SQLALCHEMY_DATABASE_URI": database_url, **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def logged_in(client) -> bool:
     """True when the client's session is a logged-in one (the page offers "Log out")."""
     return "Log out" in client.get("/").get_data(as_text=True)
@@ -77,18 +93,12 @@ class TestThrottling:
         assert response.status_code == 429
         assert "try again in 15 minutes" in response.get_data(as_text=True)
 
-    def test_counts_are_shared_by_every_worker(self, app, database_url, make_user, auth):
+    def test_counts_are_shared_by_every_worker(self, other_app, make_user, auth):
         """Two app instances (two gunicorn workers, or two hosts) see the same counts."""
         make_user()
         auth.login(password=WRONG)
         auth.login(password=WRONG)
-        other_worker = create_app(
-            "testing",
-            {
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "LOGIN_MAX_FAILURES_PER_ACCOUNT": 3,
-            },
-        )
+        other_worker = other_app(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
         other = AuthActions(other_worker.test_client())
         assert other.login(password=WRONG).status_code == 429
 
@@ -194,10 +204,8 @@ class TestCookies:
         cookie = auth.login().headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
-    def test_production_cookies_are_secure(self, database_url):
-        production = create_app(
-            "production", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "k" * 64}
-        )
+    def test_production_cookies_are_secure(self, other_app):
+        production = other_app("production", SECRET_KEY="k" * 64)
         cookie = production.test_client().get("/login").headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -285,7 +293,7 @@ class TestPasswords:
             assert db.session.get(User, user_id).password_hash.startswith("scrypt:")
 
 
-def test_secret_key_rotation_keeps_sessions_through_the_fallback(database_url, make_user, auth):
+def test_secret_key_rotation_keeps_sessions_through_the_fallback(other_app, make_user, auth):
     """README's recipe: the new key with the old one as a fallback keeps people logged in."""
     make_user()
     auth.login()
@@ -293,8 +301,7 @@ def test_secret_key_rotation_keeps_sessions_through_the_fallback(database_url, m
     old_key = auth.client.application.config["SECRET_KEY"]
 
     def logged_in_with(config: dict) -> bool:
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **config})
-        client = app.test_client()
+        client = other_app(**config).test_client()
         client.set_cookie("session", cookie)
         return logged_in(client)
 

@@ -43,7 +43,8 @@ def _message(error: HTTPException, code: int) -> str:
     if code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         if limit:
-            message = f"The upload is too large: the limit is {limit // (1024 * 1024)} MB."
+            size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+            message = f"The upload is too large: the limit is {size}."
     description = getattr(error, "description", None)
     # abort(404, "No process ...") carries a message for the user; Werkzeug's generic
     # class-level descriptions are replaced by ours.
