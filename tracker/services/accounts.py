@@ -49,6 +49,7 @@ def _other_active_admins(user: User) -> int:
 
 
 def _rotate(user: User) -> None:
+    """A new session token: every session of ``user`` ends (the login loader checks it)."""
     user.session_token = secrets.token_hex(16)
 
 
