@@ -32,3 +32,29 @@ def require_role(*roles: str):
 def can_see_unpublished() -> bool:
     """Researchers and admins see records under review; viewers see published records only."""
     return bool(current_user and current_user.is_authenticated)
+
+
+require_admin = require_role("admin")
+
+
+def restrict_blueprint(blueprint, *roles: str) -> None:
+    """Every view of ``blueprint``, present and future, needs one of ``roles``.
+
+    A check in ``before_request`` cannot be forgotten on a new route; views may still add
+    object-level checks of their own.
+    """
+    guard = require_role(*roles)(lambda: None)
+    blueprint.before_request(guard)
+
+
+def can_manage_accounts(user) -> bool:
+    """Only admins create accounts, change roles, deactivate and reset passwords."""
+    return bool(user and user.is_authenticated and user.role == "admin")
+
+
+def require_account_manager(target) -> None:
+    """Object-level check for an account change: abort with 403 unless allowed, 404 if absent."""
+    if target is None:
+        abort(404, "There is no such user.")
+    if not can_manage_accounts(current_user):
+        abort(403)

@@ -175,7 +175,9 @@ def _after_flush(session: Session, flush_context) -> None:
                     "actor": actor,
                     "action": action,
                     "entity_type": ENTITY_NAMES[type(obj)],
-                    "entity_id": inspect(obj).identity[0] if inspect(obj).identity else None,
+                    # The primary key, also for rows inserted by this flush (their identity
+                    # key is only set after the flush).
+                    "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                     "summary": _label(obj)[:500],
                     "changes": changes,
                 }

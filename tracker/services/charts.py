@@ -9,6 +9,7 @@ affordable here; the violence charts (:mod:`tracker.services.charts_violence`) b
 
 from __future__ import annotations
 
+import html
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,18 +26,25 @@ PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"}
 
 
+def plotly_text(text: str) -> str:
+    """Escape user text for Plotly labels, which read a subset of HTML (<b>, <a href>, <br>)."""
+    return html.escape(text, quote=False)
+
+
 def party_label(commitment: Commitment) -> str:
     """Who releases whom, for legends: "Afghan government releases Taliban prisoners"."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
     if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    return f"{obligated}: {commitment.description}"
+        label = f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
+    else:
+        label = f"{obligated}: {commitment.description}"
+    return plotly_text(label)
 
 
 def short_label(commitment: Commitment) -> str:
     """A legend entry short enough for a 360 px screen: "Afghan government releases"."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    return f"{obligated} releases"
+    return plotly_text(f"{obligated} releases")
 
 
 def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
@@ -69,7 +77,8 @@ def record_hover(records: Sequence[ReleaseRecord]) -> str:
     lines = []
     for record in records:
         what = "running total" if record.kind == "cumulative" else "batch"
-        sources = ", ".join(s.publisher or s.url for s in record.sources) or "no source listed"
+        sources = ", ".join(plotly_text(s.publisher or s.url) for s in record.sources)
+        sources = sources or "no source listed"
         lines.append(f"{what} {record.count:,} ({sources})")
     return "<br>".join(lines)
 
@@ -126,7 +135,7 @@ def progress_figure(
     for index, commitment in enumerate(commitments):
         colour = PALETTE[index % len(PALETTE)]
         series = [p for p in progress[commitment.id].series if in_range(p.date, date_from, date_to)]
-        unit = commitment.unit or "people"
+        unit = plotly_text(commitment.unit or "people")
         figure.add_trace(
             go.Scatter(
                 x=[p.date.isoformat() for p in series],
@@ -283,7 +292,7 @@ def score_figure(scores: dict[Agreement, list[ScorePoint]]) -> dict[str, Any]:
                 y=[round(p.score, 2) for p in shown],
                 mode="lines+markers",
                 line={"shape": "hv", "color": PALETTE[index % len(PALETTE)], "width": 2.5},
-                name=agreement.title,
+                name=plotly_text(agreement.title),
                 hovertemplate="%{x|%d %b %Y}: %{y:.1f} %<extra></extra>",
             )
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from tracker.models import Milestone
 from tracker.models.base import ACLED_EVENT_TYPES
-from tracker.services.charts import FONT, base_layout
+from tracker.services.charts import FONT, base_layout, plotly_text
 from tracker.services.violence import MapCell, PeriodComparison, PeriodTotal
 
 EVENT_COLOURS = {
@@ -83,7 +83,7 @@ def period_shapes(milestones: Sequence[Milestone], periods: Sequence[tuple[date,
                 "y": 1,
                 "xref": "x",
                 "yref": "paper",
-                "text": label,
+                "text": plotly_text(label),
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",
@@ -220,7 +220,7 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
                     "opacity": 0.7,
                     "line": {"width": 0.5, "color": "#fff"},
                 },
-                "customdata": [[c.events, c.fatalities, c.location] for c in mine],
+                "customdata": [[c.events, c.fatalities, plotly_text(c.location)] for c in mine],
                 "hovertemplate": "%{customdata[2]}: %{customdata[0]:,} events, "
                 "%{customdata[1]:,} fatalities<extra>" + event_type + "</extra>",
             }
