@@ -1,0 +1,91 @@
+"""Query parameters of the API: parsed and checked, or a 400 that names the parameter."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import current_app, request
+
+from tracker.models.base import ACLED_EVENT_TYPES
+from tracker.services.violence import INTERVALS, ViolenceFilter
+
+MAX_PAGE = 1_000_000
+DEFAULT_PER_PAGE = 50
+# Identifiers that can exist; anything else is a 404 without asking the database (PostgreSQL
+# rejects NUL characters and integers past 2^31 with an error, not an empty result).
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+MAX_ID = 2**31 - 1
+
+
+class BadParameter(ValueError):
+    """A query parameter with a value the API cannot use."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+def _date(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise BadParameter(name, f"{raw!r} is not a date such as 2020-04-09")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not a real date") from None
+
+
+def _integer(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,10}", raw):
+        raise BadParameter(name, f"{raw!r} is not a whole number")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(name, f"must be between {low} and {high}; got {value}")
+    return value
+
+
+def violence_filter() -> ViolenceFilter:
+    """``from``, ``to``, ``event_type`` (repeatable) and ``actor`` as a ViolenceFilter."""
+    date_from, date_to = _date("from"), _date("to")
+    if date_from and date_to and date_to < date_from:
+        raise BadParameter("to", f"{date_to} is before from ({date_from})")
+    event_types = tuple(value for value in request.args.getlist("event_type") if value)
+    for value in event_types:
+        if value not in ACLED_EVENT_TYPES:
+            raise BadParameter(
+                "event_type", f"{value!r} is not one of: {', '.join(ACLED_EVENT_TYPES)}"
+            )
+    # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
+    actor = request.args.get("actor", "").replace("\x00", "").strip() or None
+    if actor and len(actor) > 300:
+        raise BadParameter("actor", f"is {len(actor)} characters long; the limit is 300")
+    return ViolenceFilter(date_from, date_to, event_types, actor)
+
+
+def pagination() -> tuple[int, int]:
+    """``page`` (from 1) and ``per_page`` (1 to API_MAX_PER_PAGE, default 50)."""
+    maximum = current_app.config.get("API_MAX_PER_PAGE", 500)
+    return (
+        _integer("page", 1, 1, MAX_PAGE),
+        _integer("per_page", min(DEFAULT_PER_PAGE, maximum), 1, maximum),
+    )
+
+
+def interval() -> str:
+    """``interval``: day, week or month (default week)."""
+    value = request.args.get("interval") or "week"
+    if value not in INTERVALS:
+        raise BadParameter("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
+    return value
+
+
+def valid_slug(slug: str) -> bool:
+    """Whether ``slug`` could name a process."""
+    return bool(SLUG.fullmatch(slug))
