@@ -82,9 +82,10 @@ SLUG = {
     "description": "The process slug, such as afghanistan-2020",
     "schema": {"type": "string"},
 }
+OPTIONAL_DATE = {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]}
 FILTERS = [
-    _query("from", {"type": "string", "format": "date"}, "Reports on or after this date"),
-    _query("to", {"type": "string", "format": "date"}, "Reports on or before this date"),
+    _query("from", OPTIONAL_DATE, "Reports on or after this date (empty: no limit)"),
+    _query("to", OPTIONAL_DATE, "Reports on or before this date (empty: no limit)"),
     _query(
         "event_type",
         {"type": "array", "items": {"enum": EVENT_TYPES}},

@@ -28,6 +28,7 @@ class BadParameter(ValueError):
 
 
 def _date(name: str) -> date | None:
+    """An ISO date; empty (``?from=&to=``, as in DOMAIN.md's examples) means no limit."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
@@ -40,8 +41,9 @@ def _date(name: str) -> date | None:
 
 
 def _integer(name: str, default: int, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``; ``default`` when the parameter is absent."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not re.fullmatch(r"[0-9]{1,10}", raw):
         raise BadParameter(name, f"{raw!r} is not a whole number")
@@ -53,10 +55,9 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
 
 def violence_filter() -> ViolenceFilter:
     """``from``, ``to``, ``event_type`` (repeatable) and ``actor`` as a ViolenceFilter."""
+    # A "to" before "from" is an empty range, not an error: the schema cannot say otherwise.
     date_from, date_to = _date("from"), _date("to")
-    if date_from and date_to and date_to < date_from:
-        raise BadParameter("to", f"{date_to} is before from ({date_from})")
-    event_types = tuple(value for value in request.args.getlist("event_type") if value)
+    event_types = tuple(request.args.getlist("event_type"))
     for value in event_types:
         if value not in ACLED_EVENT_TYPES:
             raise BadParameter(
@@ -80,7 +81,7 @@ def pagination() -> tuple[int, int]:
 
 def interval() -> str:
     """``interval``: day, week or month (default week)."""
-    value = request.args.get("interval") or "week"
+    value = request.args.get("interval", "week")
     if value not in INTERVALS:
         raise BadParameter("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
     return value
