@@ -32,8 +32,18 @@ PLACES = [
 ]
 EVENTS = [
     ("Battles", "Armed clash", "Taliban", "Military Forces of Afghanistan (2004-2021)"),
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED", "Unidentified Armed Group (Afghanistan)", "Civilians (Afghanistan)"),  # noqa: E501
-    ("Explosions/Remote violence", "Air/drone strike", "Military Forces of Afghanistan (2004-2021)", "Taliban"),  # noqa: E501
+    (
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+        "Unidentified Armed Group (Afghanistan)",
+        "Civilians (Afghanistan)",
+    ),  # noqa: E501
+    (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "Military Forces of Afghanistan (2004-2021)",
+        "Taliban",
+    ),  # noqa: E501
     ("Violence against civilians", "Attack", "Taliban", "Civilians (Afghanistan)"),
     ("Protests", "Peaceful protest", "Protesters (Afghanistan)", ""),
     ("Strategic developments", "Arrests", "Police Forces of Afghanistan (2004-2021)", "Taliban"),
@@ -54,8 +64,10 @@ def acled_rows(count: int = 400, seed: int = 6) -> list[dict[str, str]]:
         day = date(2020, 3, 1) + timedelta(days=rng.randrange(0, 200))
         event_type, sub_type, actor1, actor2 = rng.choice(EVENTS)
         location, admin1, admin2, lat, lon = rng.choice(PLACES)
-        fatalities = 0 if event_type in ("Protests", "Strategic developments") else rng.choice(
-            [0, 0, 1, 2, 3, 5, 8, 12]
+        fatalities = (
+            0
+            if event_type in ("Protests", "Strategic developments")
+            else rng.choice([0, 0, 1, 2, 3, 5, 8, 12])
         )
         notes = f"On {acled_date(day)}, {actor1} and {actor2 or 'others'} in {location}."
         if number % 17 == 0:
@@ -139,8 +151,10 @@ def broken_files() -> dict[str, tuple[list[str], list[dict[str, str]], dict]]:
         "sub_event_of_other_type.csv": with_bad(sub_event_type="Peaceful protest"),
         "latitude_out_of_range.csv": (
             [*MINIMAL, "latitude", "longitude"],
-            [{**GOOD, "latitude": "34.9", "longitude": "69.2"},
-             {**second, "latitude": "134.9", "longitude": "69.2"}],
+            [
+                {**GOOD, "latitude": "34.9", "longitude": "69.2"},
+                {**second, "latitude": "134.9", "longitude": "69.2"},
+            ],
             {},
         ),  # fmt: skip
         "missing_required_column.csv": (

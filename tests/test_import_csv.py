@@ -145,9 +145,7 @@ def test_ten_megabyte_notes_field_is_rejected_by_column(app, runner, process, tm
 
 
 def test_error_listing_stops_at_100_and_counts_the_rest(app, runner, process, tmp_path):
-    rows = "".join(
-        f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,-1\n" for n in range(130)
-    )
+    rows = "".join(f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,-1\n" for n in range(130))
     result = import_violence(runner, write(tmp_path, f"{HEADER}\n{rows}"))
     assert result.exit_code == 1
     assert result.output.count("column fatalities") == 100
@@ -157,9 +155,7 @@ def test_error_listing_stops_at_100_and_counts_the_rest(app, runner, process, tm
 
 
 def test_one_bad_row_after_many_good_ones_writes_nothing(app, runner, process, tmp_path):
-    rows = "".join(
-        f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,1\n" for n in range(1200)
-    )
+    rows = "".join(f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,1\n" for n in range(1200))
     bad = "AFGX,2020-04-09,Battles,Armed clash,Taliban,Kabul,lots\n"
     result = import_violence(runner, write(tmp_path, f"{HEADER}\n{rows}{bad}"))
     assert result.exit_code == 1 and "line 1202, column fatalities" in result.output

@@ -18,7 +18,7 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 MAX_ID = 2**31 - 1
 
 
-class BadParameter(ValueError):
+class BadParameterError(ValueError):
     """A query parameter with a value the API cannot use."""
 
     def __init__(self, name: str, message: str):
@@ -33,11 +33,11 @@ def _date(name: str) -> date | None:
     if raw is None or raw == "":
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise BadParameter(name, f"{raw!r} is not a date such as 2020-04-09")
+        raise BadParameterError(name, f"{raw!r} is not a date such as 2020-04-09")
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadParameter(name, f"{raw!r} is not a real date") from None
+        raise BadParameterError(name, f"{raw!r} is not a real date") from None
 
 
 def _integer(name: str, default: int, low: int, high: int) -> int:
@@ -46,10 +46,10 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not re.fullmatch(r"[0-9]{1,10}", raw):
-        raise BadParameter(name, f"{raw!r} is not a whole number")
+        raise BadParameterError(name, f"{raw!r} is not a whole number")
     value = int(raw)
     if not low <= value <= high:
-        raise BadParameter(name, f"must be between {low} and {high}; got {value}")
+        raise BadParameterError(name, f"must be between {low} and {high}; got {value}")
     return value
 
 
@@ -60,13 +60,13 @@ def violence_filter() -> ViolenceFilter:
     event_types = tuple(request.args.getlist("event_type"))
     for value in event_types:
         if value not in ACLED_EVENT_TYPES:
-            raise BadParameter(
+            raise BadParameterError(
                 "event_type", f"{value!r} is not one of: {', '.join(ACLED_EVENT_TYPES)}"
             )
     # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
     actor = request.args.get("actor", "").replace("\x00", "").strip() or None
     if actor and len(actor) > 300:
-        raise BadParameter("actor", f"is {len(actor)} characters long; the limit is 300")
+        raise BadParameterError("actor", f"is {len(actor)} characters long; the limit is 300")
     return ViolenceFilter(date_from, date_to, event_types, actor)
 
 
@@ -83,7 +83,7 @@ def interval() -> str:
     """``interval``: day, week or month (default week)."""
     value = request.args.get("interval", "week")
     if value not in INTERVALS:
-        raise BadParameter("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
+        raise BadParameterError("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
     return value
 
 

@@ -22,8 +22,8 @@ from tracker.services.public import (
 from tracker.services.violence import filtered_reports, summary
 
 
-@bp.errorhandler(params.BadParameter)
-def bad_parameter(error: params.BadParameter):
+@bp.errorhandler(params.BadParameterError)
+def bad_parameter(error: params.BadParameterError):
     """400 with a JSON error that names the parameter."""
     return error_response(400, f"Bad parameter {error.name!r}: {error.message}.")
 

@@ -191,8 +191,6 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-
-
 def _text(description: str = "") -> dict[str, Any]:
     return {"type": "string", **({"description": description} if description else {})}
 

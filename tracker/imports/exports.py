@@ -8,8 +8,10 @@ from datetime import date
 
 from flask import Response, abort, render_template, stream_with_context
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from tracker.api import params
+from tracker.errors import handle_http_error
 from tracker.extensions import db
 from tracker.imports import bp
 from tracker.models import Commitment, PeaceProcess
@@ -43,10 +45,10 @@ def download(body, filename: str, mimetype: str) -> Response:
     return response
 
 
-@bp.errorhandler(params.BadParameter)
-def bad_filter(error: params.BadParameter):
+@bp.errorhandler(params.BadParameterError)
+def bad_filter(error: params.BadParameterError):
     """A wrong filter in an export link: a 400 page naming it."""
-    abort(400, f"The filter {error.name!r} is wrong: {error.message}.")
+    return handle_http_error(BadRequest(f"The filter {error.name!r} is wrong: {error.message}."))
 
 
 @bp.get("/exports")
@@ -93,10 +95,14 @@ def violence_export(slug: str):
 def releases_export(commitment_id: int):
     """Release records of one commitment as CSV in the import format."""
     statuses = visible_statuses()
-    commitment = db.session.get(Commitment, commitment_id) if commitment_id <= params.MAX_ID else None
+    commitment = (
+        db.session.get(Commitment, commitment_id) if commitment_id <= params.MAX_ID else None
+    )
     process = commitment.agreement.process if commitment else None
-    if commitment is None or process.status not in statuses or commitment not in (
-        visible_commitments(process, statuses)
+    if (
+        commitment is None
+        or process.status not in statuses
+        or commitment not in (visible_commitments(process, statuses))
     ):
         abort(404, f"There is no published commitment {commitment_id}.")
     body = stream_with_context(releases_csv(commitment, statuses))

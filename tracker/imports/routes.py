@@ -41,8 +41,7 @@ def too_large(error):
         f"The file is larger than the upload limit of {limit / 1024 / 1024:g} MB. Split it "
         "into smaller files, or import it with the command line (flask import violence)."
     )
-    form = UploadForm([], may_publish=False, formdata=None)
-    form.target.choices = import_targets()
+    form = UploadForm(import_targets(), may_publish=False, formdata=None)
     return render_upload(form, 413, message)
 
 

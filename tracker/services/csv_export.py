@@ -28,6 +28,7 @@ from tracker.services.violence import ViolenceFilter, filtered_reports
 # front of such a character (escaped again so the importer's undo gives it back exactly).
 DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
 CHUNK_ROWS = 500
+NO_FILTER = ViolenceFilter()
 
 
 def neutralise(value: Any) -> Any:
@@ -63,7 +64,7 @@ def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterato
 
 def violence_rows(
     process: PeaceProcess,
-    filters: ViolenceFilter = ViolenceFilter(),
+    filters: ViolenceFilter = NO_FILTER,
     statuses: Sequence[str] = PUBLIC,
 ) -> Iterator[dict[str, Any]]:
     """The process's violence reports matching ``filters``, by CSV column, in date order."""
@@ -79,7 +80,7 @@ def violence_rows(
 
 def violence_csv(
     process: PeaceProcess,
-    filters: ViolenceFilter = ViolenceFilter(),
+    filters: ViolenceFilter = NO_FILTER,
     statuses: Sequence[str] = PUBLIC,
 ) -> Iterator[str]:
     """The violence export of a process as CSV text, in the import format."""

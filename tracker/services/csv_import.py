@@ -353,9 +353,7 @@ def import_releases_csv(
             continue
         key = (release["date"], release["kind"], release["count"], release["location"])
         if key in seen:
-            errors.add(
-                line, "", f"the same date, kind, count and location as line {seen[key]}"
-            )
+            errors.add(line, "", f"the same date, kind, count and location as line {seen[key]}")
             continue
         seen[key] = line
         if errors:

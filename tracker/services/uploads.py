@@ -27,15 +27,14 @@ from tracker.services.csv_import import (
 KEEP_PENDING = timedelta(days=1)
 
 
-def import_targets() -> list[tuple[str, list[tuple[str, str]]]]:
+def import_targets() -> dict[str, list[tuple[str, str]]]:
     """Choices for the upload form, grouped: each process's violence, each release commitment."""
     processes = db.session.scalars(select(PeaceProcess).order_by(PeaceProcess.name)).all()
-    groups = [
-        (
-            "Violence reports (ACLED columns)",
-            [(f"violence:{p.id}", f"Violence reports of {p.name}") for p in processes],
-        )
-    ]
+    groups = {
+        "Violence reports (ACLED columns)": [
+            (f"violence:{p.id}", f"Violence reports of {p.name}") for p in processes
+        ]
+    }
     releases = []
     for process in processes:
         for agreement in process.agreements:
@@ -43,7 +42,7 @@ def import_targets() -> list[tuple[str, list[tuple[str, str]]]]:
                 if commitment.kind == "prisoner_release":
                     label = f"{process.name}: {commitment.description or commitment.key}"
                     releases.append((f"releases:{commitment.id}", label[:150]))
-    groups.append(("Release records of a commitment", releases))
+    groups["Release records of a commitment"] = releases
     return groups
 
 
