@@ -63,10 +63,11 @@ def violence_filter() -> ViolenceFilter:
             raise BadParameterError(
                 "event_type", f"{value!r} is not one of: {', '.join(ACLED_EVENT_TYPES)}"
             )
+    raw_actor = request.args.get("actor", "")
+    if len(raw_actor) > 300:
+        raise BadParameterError("actor", f"is {len(raw_actor)} characters long; the limit is 300")
     # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
-    actor = request.args.get("actor", "").replace("\x00", "").strip() or None
-    if actor and len(actor) > 300:
-        raise BadParameterError("actor", f"is {len(actor)} characters long; the limit is 300")
+    actor = raw_actor.replace("\x00", "").strip() or None
     return ViolenceFilter(date_from, date_to, event_types, actor)
 
 
