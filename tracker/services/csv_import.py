@@ -314,7 +314,10 @@ def import_violence_csv(
             for actor in report[column]
         ]
         before = (result.counts.added, result.counts.updated, result.counts.unchanged)
-        record = write_violence(process, report, sources, result.counts)
+        # No flush per row (each lookup would flush the row before): rows go in batches.
+        # Rows of this file cannot match each other's lookups: `seen` refused repeats.
+        with db.session.no_autoflush:
+            record = write_violence(process, report, sources, result.counts)
         _finish_status(record, _outcome(result.counts, before), status, user_id)
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append({"line": line, **report})
@@ -359,7 +362,8 @@ def import_releases_csv(
         if errors:
             continue
         before = (result.counts.added, result.counts.updated, result.counts.unchanged)
-        record = write_release(commitment, release, sources, result.counts)
+        with db.session.no_autoflush:  # flushed in batches, as for violence reports
+            record = write_release(commitment, release, sources, result.counts)
         _finish_status(record, _outcome(result.counts, before), status, user_id)
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append({"line": line, **release})
