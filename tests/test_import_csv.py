@@ -218,3 +218,13 @@ def test_bad_release_rows_are_named(app, runner, commitment_id, tmp_path):
     assert "line 3, column kind: 'weekly' is not one of: batch, cumulative" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0
+
+
+def test_line_numbers_count_lines_inside_quoted_notes(app, runner, process, tmp_path):
+    text = (
+        f"{HEADER},notes\n"
+        'AFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,1,"first line\nsecond\nthird"\n'
+        "AFG2,2020-04-09,Battles,Armed clash,Taliban,Kabul,many,\n"
+    )
+    result = import_violence(runner, write(tmp_path, text))
+    assert "line 5, column fatalities" in result.output, result.output
