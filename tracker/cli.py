@@ -25,8 +25,8 @@ from tracker.services.csv_import import (
     CsvImportError,
     import_releases_csv,
     import_violence_csv,
-    record_import_event,
 )
+from tracker.services.import_log import record_import_event
 from tracker.services.passwords import PasswordError, check_password_policy
 
 DEMO_BUNDLE = Path(__file__).parent / "demo" / "afghanistan-2020.json"

@@ -9,7 +9,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
-from tracker.services.csv_import import CsvImportError, list_imports
+from tracker.services.csv_import import CsvImportError
+from tracker.services.import_log import list_imports
 from tracker.services.uploads import (
     discard_pending,
     find_pending,

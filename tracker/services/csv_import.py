@@ -18,10 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
-
 from tracker.extensions import db
-from tracker.models import AuditEvent, Commitment, PeaceProcess
+from tracker.models import Commitment, PeaceProcess
 from tracker.services import fields as F
 from tracker.services.bundle import ImportCounts
 from tracker.services.bundle_import import write_release, write_violence
@@ -374,50 +372,3 @@ def import_releases_csv(
     errors.raise_if_any()
     db.session.flush()
     return result
-
-
-def record_import_event(
-    kind: str,
-    target: str,
-    filename: str,
-    result: CsvImportResult,
-    actor: str,
-    user_id: int | None = None,
-    status: str | None = None,
-) -> AuditEvent:
-    """One audit event for the import as a whole, so imports can be listed (entity "import")."""
-    counts = result.counts
-    event = AuditEvent(
-        user_id=user_id,
-        actor=actor,
-        action="import",
-        entity_type="import",
-        summary=(
-            f"{kind} from {filename} into {target}: {counts.added} added, "
-            f"{counts.updated} updated, {counts.unchanged} unchanged"
-        )[:500],
-        changes={
-            "kind": kind,
-            "file": filename,
-            "target": target,
-            "rows": result.rows,
-            "status": status,
-            "added": counts.added,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-        },
-    )
-    db.session.add(event)
-    return event
-
-
-def list_imports(limit: int = 50) -> list[AuditEvent]:
-    """The latest imports, newest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity_type == "import")
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )

@@ -21,8 +21,8 @@ from tracker.services.csv_import import (
     CsvImportResult,
     import_releases_csv,
     import_violence_csv,
-    record_import_event,
 )
+from tracker.services.import_log import record_import_event
 
 KEEP_PENDING = timedelta(days=1)
 
