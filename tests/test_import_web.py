@@ -148,7 +148,7 @@ class TestUploadLimit:
         response = upload(client, auth, f"violence:{process_id}", b"x" * 5000)
         assert response.status_code == 413
         page = response.get_data(as_text=True)
-        assert "larger than the upload limit of 0.00195312 MB" in page
+        assert "larger than the upload limit of 2 KB" in page
         assert 'name="file"' in page  # the form is there to try again
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0

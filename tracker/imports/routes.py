@@ -38,8 +38,9 @@ def render_upload(form: UploadForm, status: int = 200, too_large: str | None = N
 def too_large(error):
     """An upload over MAX_CONTENT_LENGTH: say the limit on the upload page."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
+    size = f"{limit / 1048576:.3g} MB" if limit >= 1048576 else f"{limit / 1024:.3g} KB"
     message = (
-        f"The file is larger than the upload limit of {limit / 1024 / 1024:g} MB. Split it "
+        f"The file is larger than the upload limit of {size}. Split it "
         "into smaller files, or import it with the command line (flask import violence)."
     )
     form = UploadForm(import_targets(), may_publish=False, formdata=None)
