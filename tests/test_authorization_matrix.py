@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
-from tracker.models import AuditEvent, User
+from tracker.models import AuditEvent, PendingImport, User
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
 ROLES = ("anonymous", "researcher", "admin")
@@ -32,6 +32,8 @@ ROLES = ("anonymous", "researcher", "admin")
 PUBLIC = {"anonymous": OK, "researcher": OK, "admin": OK}
 MEMBERS = {"anonymous": LOGIN, "researcher": OK, "admin": OK}
 ADMINS = {"anonymous": LOGIN, "researcher": FORBIDDEN, "admin": OK}
+# A pending upload of the researcher's: nobody else learns that it exists.
+UPLOADER = {"anonymous": LOGIN, "researcher": OK, "admin": NOT_FOUND}
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,44 @@ MATRIX: list[Row] = [
         url="/api/v1/commitments/{commitment}/progress",
     ),
     Row("/api/v1/openapi.json", "GET", PUBLIC),
+    Row(
+        "/api/v1/processes/<slug>/violence",
+        "GET",
+        PUBLIC,
+        url="/api/v1/processes/afghanistan-2020/violence",
+    ),
+    Row(
+        "/api/v1/processes/<slug>/violence/summary",
+        "GET",
+        PUBLIC,
+        url="/api/v1/processes/afghanistan-2020/violence/summary?interval=week",
+    ),
+    # Exports: everyone; viewers get published records only (tests/test_export.py).
+    Row("/exports", "GET", PUBLIC),
+    Row(
+        "/exports/processes/<slug>.json",
+        "GET",
+        PUBLIC,
+        url="/exports/processes/afghanistan-2020.json",
+    ),
+    Row(
+        "/exports/processes/<slug>/violence.csv",
+        "GET",
+        PUBLIC,
+        url="/exports/processes/afghanistan-2020/violence.csv",
+    ),
+    Row(
+        "/exports/commitments/<int:commitment_id>/releases.csv",
+        "GET",
+        PUBLIC,
+        url="/exports/commitments/{commitment}/releases.csv",
+    ),
+    # Imports: researchers and admins; a pending upload belongs to its uploader alone.
+    Row("/imports", "GET", MEMBERS),
+    Row("/imports", "POST", MEMBERS, data={"kind": "violence"}),
+    Row("/imports/<token>", "GET", UPLOADER, url="/imports/{upload}"),
+    Row("/imports/<token>/confirm", "POST", UPLOADER, url="/imports/{upload}/confirm"),
+    Row("/imports/<token>/cancel", "POST", UPLOADER, url="/imports/{upload}/cancel"),
     # Accounts.
     Row("/login", "GET", PUBLIC),
     Row("/login", "POST", PUBLIC, data={"email": "x@example.org", "password": "wrong"}),
@@ -122,7 +162,7 @@ MATRIX: list[Row] = [
 ]
 
 # Values for the {placeholders} of Row.url, from the `world` fixture.
-PLACEHOLDERS = ("target", "commitment", "plotly", "release", "report")
+PLACEHOLDERS = ("target", "commitment", "plotly", "release", "report", "upload")
 
 
 @pytest.fixture
@@ -146,9 +186,19 @@ def world(app):
         commitment = factories.commitment(factories.agreement(process))
         release = factories.release(commitment, date(2020, 4, 8), 100)
         report = factories.violence(process, date(2020, 4, 9))
+        upload = PendingImport(
+            token="matrix-upload-token",
+            user_id=users["researcher"],
+            kind="releases",
+            target_id=commitment.id,
+            filename="releases.csv",
+            content=b"date,count\n2020-04-09,5\n",
+            size=24,
+        )
+        db.session.add(upload)
         db.session.commit()
         commitment_id = commitment.id
-        ids = {"release": release.id, "report": report.id}
+        ids = {"release": release.id, "report": report.id, "upload": upload.token}
     values = {"target": target, "commitment": commitment_id, "plotly": PLOTLY_VERSION, **ids}
     return users, values
 

@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.extensions import csrf
+    from tracker.imports import bp as imports_bp
     from tracker.main import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # read-only, no cookies needed
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(imports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

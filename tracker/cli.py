@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sys
@@ -15,11 +16,17 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import PeaceProcess, User
+from tracker.models import Commitment, PeaceProcess, User
 from tracker.models.base import REVIEW_STATUS, ROLES
 from tracker.services.audit import audit_context
 from tracker.services.bundle import BundleError, ImportCounts, export_bundle
 from tracker.services.bundle_import import import_bundle
+from tracker.services.csv_import import (
+    CsvImportError,
+    import_releases_csv,
+    import_violence_csv,
+)
+from tracker.services.import_log import record_import_event
 from tracker.services.passwords import PasswordError, check_password_policy
 
 DEMO_BUNDLE = Path(__file__).parent / "demo" / "afghanistan-2020.json"
@@ -124,6 +131,74 @@ def import_process(file: str, status: str | None) -> None:
     except json.JSONDecodeError as error:
         fail(f"{file} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
     print_counts(load_bundle(document, status, f"cli import {Path(file).name}"))
+
+
+def run_csv_import(kind: str, file: str, target, target_label: str, status: str | None) -> None:
+    """Import a CSV in one transaction with a progress bar on a terminal; print the counts."""
+    importer = import_violence_csv if kind == "violence" else import_releases_csv
+    path = Path(file)
+    actor = f"cli import {path.name}"
+    with path.open("rb") as stream, contextlib.ExitStack() as bar_scope:
+        on_progress = None
+        if sys.stdout.isatty():
+            bar = bar_scope.enter_context(
+                click.progressbar(length=path.stat().st_size, label=f"Importing {path.name}")
+            )
+
+            def on_progress(done: int) -> None:
+                bar.update(done - bar.pos)
+
+        try:
+            with audit_context(db.session, action="import", actor=actor):
+                result = importer(stream, target, status, on_progress=on_progress)
+                record_import_event(kind, target_label, path.name, result, actor, status=status)
+                db.session.commit()
+        except CsvImportError as error:
+            db.session.rollback()
+            bar_scope.close()  # end the bar before the messages
+            for line in error.lines():
+                click.echo(f"{path.name}: {line}", err=True)
+            fail(f"{len(error.errors) + error.more} error(s); nothing was imported.")
+    counts = result.counts
+    click.echo(
+        f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged."
+    )
+
+
+@import_cli.command("violence")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--process", "slug", required=True, help="Slug of the process.")
+@click.option(
+    "--status",
+    type=click.Choice(REVIEW_STATUS[:2]),
+    help="Review status of the records added or changed (new ones default to under_review).",
+)
+def import_violence(file: str, slug: str, status: str | None) -> None:
+    """Load violence reports from a CSV with ACLED's columns (all-or-nothing)."""
+    process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == slug))
+    if process is None:
+        fail(f"no process with slug {slug!r}")
+    run_csv_import("violence", file, process, process.slug, status)
+
+
+@import_cli.command("releases")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--commitment", "commitment_id", type=int, required=True, help="Commitment id.")
+@click.option(
+    "--status",
+    type=click.Choice(REVIEW_STATUS[:2]),
+    help="Review status of the records added or changed (new ones default to under_review).",
+)
+def import_releases(file: str, commitment_id: int, status: str | None) -> None:
+    """Load release records of a prisoner-release commitment from a CSV (all-or-nothing)."""
+    commitment = db.session.get(Commitment, commitment_id) if commitment_id < 2**31 else None
+    if commitment is None:
+        fail(f"no commitment with id {commitment_id}")
+    if commitment.kind != "prisoner_release":
+        fail(f"commitment {commitment_id} is not a prisoner_release commitment")
+    label = f"commitment {commitment.id} ({commitment.key})"
+    run_csv_import("releases", file, commitment, label, status)
 
 
 def init_app(app) -> None:

@@ -88,7 +88,7 @@ def set_security_headers(response):
     # Pages for a logged-in user may hold unpublished data: keep them out of shared caches.
     # Responses that declare themselves public (static files, plotly.js) keep their caching.
     public = request.endpoint == "static" or response.cache_control.public
-    if "_user_id" in session and not public:
+    if "_user_id" in session and not public and not response.cache_control.no_store:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -57,7 +57,7 @@ def public_pages(app) -> list[str]:
         if row.method == "GET"
         and row.expected == PUBLIC
         and not row.rule.startswith(("/static/", "/assets/", "/api/"))
-        and not row.rule.endswith(".csv")  # downloads, not pages
+        and not row.rule.endswith((".csv", ".json"))  # downloads, not pages
     ]
 
 

@@ -4,277 +4,179 @@ from __future__ import annotations
 
 from typing import Any
 
-DATE = {"type": "string", "format": "date"}
-NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+from tracker.api.params import MAX_ID, MAX_PAGE
+from tracker.api.schemas import EVENT_TYPES, SCHEMAS
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": "Send it back in If-None-Match to get 304 when nothing changed",
+        "schema": {"type": "string"},
+    },
+    "Access-Control-Allow-Origin": {
+        "description": "Always *: any site or notebook may read the API",
+        "schema": {"const": "*"},
+    },
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag from an earlier response: 304 when the data has not changed",
+    "schema": {"type": "string"},
+}
+NOT_MODIFIED = {"description": "Not modified since the response with that ETag"}
 
 
-def _error_response(description: str) -> dict[str, Any]:
+def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
 
-def _json(schema_name: str, description: str) -> dict[str, Any]:
+def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
-        },
+        "headers": ETAG_HEADER,
+        "content": {"application/json": {"schema": schema}},
     }
 
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
-            }
-        },
-    },
-    "ProcessSummary": {
-        "type": "object",
-        "required": ["slug", "name", "region", "description"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "region": {"type": "string"},
-            "description": {"type": "string"},
-            "url": {"type": "string"},
-        },
-    },
-    "ProcessList": {
-        "type": "object",
-        "required": ["processes"],
-        "properties": {
-            "processes": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessSummary"}}
-        },
-    },
-    "Progress": {
-        "type": "object",
-        "required": ["achieved", "percent", "as_of"],
-        "properties": {
-            "achieved": {"type": "integer", "minimum": 0},
-            "percent": {
-                "type": ["number", "null"],
-                "description": "achieved / target x 100, unrounded",
-            },
-            "as_of": NULLABLE_DATE,
-        },
-    },
-    "Commitment": {
-        "type": "object",
-        "required": [
-            "id",
-            "kind",
-            "description",
-            "obligated_party",
-            "beneficiary_party",
-            "target",
-            "unit",
-            "deadline",
-            "status",
-            "progress",
-        ],
-        "properties": {
-            "id": {"type": "integer"},
-            "key": {"type": "string"},
-            "kind": {"enum": ["prisoner_release", "violence_reduction", "other"]},
-            "description": {"type": "string"},
-            "obligated_party": {"type": ["string", "null"]},
-            "beneficiary_party": {"type": ["string", "null"]},
-            "target": {"type": ["integer", "null"]},
-            "target_is_maximum": {"type": "boolean"},
-            "unit": {"type": "string"},
-            "deadline": NULLABLE_DATE,
-            "period_start": NULLABLE_DATE,
-            "period_end": NULLABLE_DATE,
-            "baseline_start": NULLABLE_DATE,
-            "baseline_end": NULLABLE_DATE,
-            "status": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 3,
-                "description": "Peace Accords Matrix: 0 not initiated, 1 minimal, "
-                "2 intermediate, 3 full",
-            },
-            "progress": {
-                "oneOf": [{"$ref": "#/components/schemas/Progress"}, {"type": "null"}],
-                "description": "null for terms without a countable target",
-            },
-        },
-    },
-    "Agreement": {
-        "type": "object",
-        "required": ["key", "title", "signed_on", "signatories", "commitments"],
-        "properties": {
-            "key": {"type": "string"},
-            "title": {"type": "string"},
-            "signed_on": NULLABLE_DATE,
-            "signatories": {"type": "array", "items": {"type": "string"}},
-            "summary": {"type": "string"},
-            "implementation_score": {"type": ["number", "null"]},
-            "sources": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"url": {"type": "string"}, "publisher": {"type": "string"}},
-                },
-            },
-            "commitments": {"type": "array", "items": {"$ref": "#/components/schemas/Commitment"}},
-        },
-    },
-    "ProcessDetail": {
-        "allOf": [
-            {"$ref": "#/components/schemas/ProcessSummary"},
-            {
-                "type": "object",
-                "required": ["parties", "agreements", "milestones"],
-                "properties": {
-                    "parties": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "name": {"type": "string"},
-                                "short_name": {"type": "string"},
-                                "kind": {"type": "string"},
-                            },
-                        },
-                    },
-                    "agreements": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/Agreement"},
-                    },
-                    "milestones": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "date": DATE,
-                                "end_date": NULLABLE_DATE,
-                                "title": {"type": "string"},
-                                "notes": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
-        ]
-    },
-    "CommitmentProgress": {
-        "type": "object",
-        "required": [
-            "commitment_id",
-            "target",
-            "unit",
-            "deadline",
-            "achieved",
-            "percent",
-            "as_of",
-            "projected_completion",
-            "series",
-        ],
-        "properties": {
-            "commitment_id": {"type": "integer"},
-            "target": {"type": ["integer", "null"]},
-            "unit": {"type": "string"},
-            "deadline": NULLABLE_DATE,
-            "achieved": {"type": "integer"},
-            "percent": {"type": ["number", "null"]},
-            "as_of": NULLABLE_DATE,
-            "projected_completion": {
-                **NULLABLE_DATE,
-                "description": "At the pace of the 30 days before as_of; null when reached "
-                "or when that pace is zero",
-            },
-            "completed_on": {**NULLABLE_DATE, "description": "First date the target was reached"},
-            "series": {
-                "type": "array",
-                "description": "One point per date that has a release record, in date order",
-                "items": {
-                    "type": "object",
-                    "required": ["date", "cumulative"],
-                    "properties": {"date": DATE, "cumulative": {"type": "integer"}},
-                },
-            },
-        },
-    },
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _get(
+    operation_id: str,
+    summary: str,
+    ok: dict[str, Any],
+    parameters: list[dict[str, Any]] = (),
+    errors: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A GET operation: its parameters, 200, 304 and the listed errors."""
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": [*parameters, IF_NONE_MATCH],
+            "responses": {"200": ok, "304": NOT_MODIFIED, **(errors or {})},
+        }
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str, **extra) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        **extra,
+    }
+
+
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The process slug, such as afghanistan-2020",
+    "schema": {"type": "string"},
 }
+OPTIONAL_DATE = {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]}
+FILTERS = [
+    _query("from", OPTIONAL_DATE, "Reports on or after this date (empty: no limit)"),
+    _query("to", OPTIONAL_DATE, "Reports on or before this date (empty: no limit)"),
+    _query(
+        "event_type",
+        {"type": "array", "items": {"enum": EVENT_TYPES}},
+        "ACLED event types; repeat the parameter for several",
+        style="form",
+        explode=True,
+    ),
+    _query(
+        "actor",
+        {"type": "string", "maxLength": 300},
+        "Part of an actor's name, in actor1, actor2 or a claim (any case)",
+    ),
+]
+PAGING = [
+    _query(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        "Page number, from 1",
+    ),
+    _query(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+        "Reports per page, at most 500",
+    ),
+]
 
 
 def openapi_document() -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
-    not_found = _error_response("No published record with that identifier")
+    not_found = _error("No published record with that identifier")
+    bad = _error("A query parameter is wrong; the message names it")
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Peace Process Tracker API",
             "version": "1",
             "description": "Read-only access to published records: processes, agreements, "
-            "commitments and progress. Dates are ISO 8601.",
+            "commitments and progress, violence reports and their summaries. Dates are "
+            "ISO 8601. Every GET answers If-None-Match with 304 and allows any origin (CORS).",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/processes": {
-                "get": {
-                    "operationId": "listProcesses",
-                    "summary": "Every published peace process",
-                    "responses": {"200": _json("ProcessList", "The processes")},
-                }
-            },
-            "/processes/{slug}": {
-                "get": {
-                    "operationId": "getProcess",
-                    "summary": "A process with its agreements, commitments and progress",
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": _json("ProcessDetail", "The process"),
-                        "404": not_found,
-                    },
-                }
-            },
-            "/commitments/{commitment_id}/progress": {
-                "get": {
-                    "operationId": "getCommitmentProgress",
-                    "summary": "Progress of a countable commitment, with its cumulative series",
-                    "parameters": [
-                        {
-                            "name": "commitment_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {
-                        "200": _json("CommitmentProgress", "The progress"),
-                        "404": not_found,
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "operationId": "getOpenAPI",
-                    "summary": "This document",
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
+            "/processes": _get(
+                "listProcesses", "Every published peace process", _ok(_ref("ProcessList"), "OK")
+            ),
+            "/processes/{slug}": _get(
+                "getProcess",
+                "A process with its agreements, commitments and progress",
+                _ok(_ref("ProcessDetail"), "The process"),
+                [SLUG],
+                {"404": not_found},
+            ),
+            "/processes/{slug}/violence": _get(
+                "listViolence",
+                "Published violence reports of a process, in date order, a page at a time",
+                _ok(_ref("ViolencePage"), "A page of reports"),
+                [SLUG, *FILTERS, *PAGING],
+                {"400": bad, "404": not_found},
+            ),
+            "/processes/{slug}/violence/summary": _get(
+                "summariseViolence",
+                "Events and fatalities per day, week or month",
+                _ok(_ref("ViolenceSummary"), "The periods"),
+                [
+                    SLUG,
+                    _query(
+                        "interval",
+                        {"enum": ["day", "week", "month"], "default": "week"},
+                        "Length of a period (weeks start on Monday)",
+                    ),
+                    *FILTERS,
+                ],
+                {"400": bad, "404": not_found},
+            ),
+            "/commitments/{commitment_id}/progress": _get(
+                "getCommitmentProgress",
+                "Progress of a countable commitment, with its cumulative series",
+                _ok(_ref("CommitmentProgress"), "The progress"),
+                [
+                    {
+                        "name": "commitment_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                    }
+                ],
+                {"404": not_found},
+            ),
+            "/openapi.json": _get(
+                "getOpenAPI", "This document", _ok({"type": "object"}, "OpenAPI 3.1")
+            ),
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -1,11 +1,15 @@
 """API views: parse the request, call a service, return JSON."""
 
-from flask import abort, jsonify, url_for
+from flask import abort, jsonify, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from tracker.api import bp
+from tracker.api import bp, params
 from tracker.api.openapi import openapi_document
+from tracker.errors import error_response
 from tracker.extensions import db
-from tracker.models import Commitment
+from tracker.models import Commitment, ViolenceReport
+from tracker.services.bundle import violence_to_dict
 from tracker.services.progress import PUBLIC, commitment_progress
 from tracker.services.public import (
     find_process,
@@ -15,6 +19,35 @@ from tracker.services.public import (
     published_processes,
     visible_commitments,
 )
+from tracker.services.violence import filtered_reports, summary
+
+
+@bp.errorhandler(params.BadParameterError)
+def bad_parameter(error: params.BadParameterError):
+    """400 with a JSON error that names the parameter."""
+    return error_response(400, f"Bad parameter {error.name!r}: {error.message}.")
+
+
+@bp.after_request
+def cache_and_cors(response):
+    """Every GET: an ETag (answering If-None-Match with 304), and open CORS for reading."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.add_etag()
+        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        response.make_conditional(request)
+    return response
+
+
+def published_process_or_404(slug: str):
+    """The published process with this slug, or a 404 JSON error."""
+    found = find_process(slug) if params.valid_slug(slug) else None
+    if found is None:
+        abort(404, f"No published process with slug {slug!r}.")
+    return found
 
 
 @bp.get("/processes")
@@ -31,16 +64,14 @@ def processes():
 @bp.get("/processes/<slug>")
 def process(slug: str):
     """A published process with its agreements, commitments, their status and progress."""
-    found = find_process(slug)
-    if found is None:
-        abort(404, f"No published process with slug {slug!r}.")
-    return jsonify(process_detail(found))
+    return jsonify(process_detail(published_process_or_404(slug)))
 
 
 @bp.get("/commitments/<int:commitment_id>/progress")
 def commitment_progress_view(commitment_id: int):
     """Progress of a published commitment: achieved, percent, projection and the series."""
-    commitment = db.session.get(Commitment, commitment_id)
+    known = commitment_id <= params.MAX_ID
+    commitment = db.session.get(Commitment, commitment_id) if known else None
     process = commitment.agreement.process if commitment else None
     if (
         commitment is None
@@ -63,6 +94,55 @@ def commitment_progress_view(commitment_id: int):
             "series": [
                 {"date": point.date.isoformat(), "cumulative": point.cumulative}
                 for point in progress.series
+            ],
+        }
+    )
+
+
+def violence_item(report: ViolenceReport) -> dict:
+    """A violence report in the API: its id and the CSV fields by the same names."""
+    item = violence_to_dict(report)
+    del item["status"], item["claims"]
+    return {"id": report.id, **item}
+
+
+@bp.get("/processes/<slug>/violence")
+def violence(slug: str):
+    """Published violence reports of a process, filtered, in date order, a page at a time."""
+    found = published_process_or_404(slug)
+    filters = params.violence_filter()
+    page, per_page = params.pagination()
+    query = filtered_reports(found, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    reports = db.session.scalars(
+        query.options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+        .order_by(ViolenceReport.event_date, ViolenceReport.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return jsonify(
+        {
+            "items": [violence_item(report) for report in reports],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.get("/processes/<slug>/violence/summary")
+def violence_summary(slug: str):
+    """Events and fatalities per day, week or month (with the list's filters)."""
+    found = published_process_or_404(slug)
+    interval = params.interval()
+    filters = params.violence_filter()
+    periods = summary(found, interval, filters)
+    return jsonify(
+        {
+            "interval": interval,
+            "periods": [
+                {"start": p.start.isoformat(), "events": p.events, "fatalities": p.fatalities}
+                for p in periods
             ],
         }
     )

@@ -3,6 +3,7 @@
 from tracker.models.accounts import AuditEvent, Setting, User
 from tracker.models.base import Base
 from tracker.models.evidence import Claim, ReleaseRecord, ViolenceReport
+from tracker.models.imports import PendingImport
 from tracker.models.process import (
     Agreement,
     Commitment,
@@ -25,6 +26,7 @@ __all__ = [
     "Milestone",
     "Party",
     "PeaceProcess",
+    "PendingImport",
     "ReleaseRecord",
     "Setting",
     "Source",

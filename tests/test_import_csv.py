@@ -1,0 +1,230 @@
+"""CSV imports from the command line: ACLED exports as they come, release records, and the
+corpus of broken files, each rejected with its line and column and nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from tracker.extensions import db
+from tracker.models import AuditEvent, ReleaseRecord, ViolenceReport
+
+DATA = Path(__file__).parent / "data"
+HEADER = "event_id_cnty,event_date,event_type,sub_event_type,actor1,location,fatalities"
+
+
+@pytest.fixture
+def process(app):
+    """An empty published process to import into."""
+    with app.app_context():
+        factories.process(slug="afg")
+        db.session.commit()
+    return "afg"
+
+
+def count_reports(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ViolenceReport))
+
+
+def import_violence(runner, path, *extra):
+    return runner.invoke(args=["import", "violence", str(path), "--process", "afg", *extra])
+
+
+def write(tmp_path, text: str, name: str = "file.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_acled_export_imports_and_reimport_adds_nothing(app, runner, process):
+    result = import_violence(runner, DATA / "acled_afghanistan_2020.csv")
+    assert result.exit_code == 0, result.output
+    assert "400 added, 0 updated, 0 unchanged" in result.output
+    again = import_violence(runner, DATA / "acled_afghanistan_2020.csv")
+    assert "0 added, 0 updated, 400 unchanged" in again.output
+    assert count_reports(app) == 400
+    with app.app_context():
+        statuses = set(db.session.scalars(select(ViolenceReport.status)))
+        assert statuses == {"under_review"}
+        multiline = db.session.scalar(
+            select(ViolenceReport).where(ViolenceReport.event_id_cnty == "AFG40017")
+        )
+        assert "\nSecond paragraph" in multiline.notes and "کابل" in multiline.notes
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "import")
+        ).all()
+        assert len(events) == 2 and events[0].changes["added"] == 400
+
+
+def test_reimport_updates_by_event_id_and_takes_the_chosen_status(app, runner, process, tmp_path):
+    first = write(tmp_path, f"{HEADER}\nAFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,2\n")
+    assert import_violence(runner, first).exit_code == 0
+    changed = write(
+        tmp_path,
+        f"{HEADER}\nAFG1,09 April 2020,Battles,Armed clash,Taliban,Kabul,5\n",
+        "changed.csv",
+    )
+    result = import_violence(runner, changed, "--status", "published")
+    assert "0 added, 1 updated, 0 unchanged" in result.output
+    with app.app_context():
+        report = db.session.scalar(select(ViolenceReport))
+        assert (report.fatalities, report.status) == (5, "published")
+
+
+def test_any_column_order_extra_columns_bom_and_lists(app, runner, process, tmp_path):
+    text = (
+        "\ufeffnotes,fatalities,location,tags,actor1,event_type,event_date,source_url,"
+        "claimed_by,denied_by\n"
+        '"Rockets hit the base,\nno casualties",0,Bagram,whatever,Islamic State (Afghanistan),'
+        "Explosions/Remote violence,09 April 2020,"
+        "https://example.org/a; https://example.org/b,ISIS-K,Taliban ; \n"
+    )
+    result = import_violence(runner, write(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        report = db.session.scalar(select(ViolenceReport))
+        assert report.notes == "Rockets hit the base,\nno casualties"
+        assert [s.url for s in report.sources] == ["https://example.org/a", "https://example.org/b"]
+        assert {(c.actor, c.stance) for c in report.claims} == {
+            ("ISIS-K", "claimed"),
+            ("Taliban", "denied"),
+        }
+
+
+BROKEN = {
+    "bad_date.csv": (3, "event_date", "not a real date"),
+    "bad_date_words.csv": (3, "event_date", "use 2020-04-09 or 09 April 2020"),
+    "negative_fatalities.csv": (3, "fatalities", "at least 0"),
+    "non_numeric_fatalities.csv": (3, "fatalities", "not a whole number"),
+    "unknown_event_type.csv": (3, "event_type", "'Skirmish' is not one of"),
+    "sub_event_of_other_type.csv": (3, "sub_event_type", "not a sub-event type of"),
+    "latitude_out_of_range.csv": (3, "latitude", "between -90 and 90"),
+    "missing_required_column.csv": (1, "actor1", "required column is missing"),
+    "header_only.csv": (2, None, "header but no rows"),
+    "empty.csv": (1, None, "the file is empty"),
+    "duplicate_event_id.csv": (3, "event_id_cnty", "already on line 2"),
+    "semicolon_delimited.csv": (1, None, "separated by semicolons"),
+    "latin1.csv": (3, "location", "not UTF-8"),
+    "missing_actor.csv": (3, "actor1", "is required"),
+    "future_date.csv": (3, "event_date", "in the future"),
+    "bad_source_url.csv": (3, "source_url", "not a web address"),
+    "low_above_best.csv": (3, "fatalities_low", "more than fatalities"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_file_is_rejected_with_line_and_column_and_nothing_written(
+    app, runner, process, name
+):
+    line, column, reason = BROKEN[name]
+    result = import_violence(runner, DATA / "broken" / name)
+    assert result.exit_code == 1
+    where = f"line {line}" + (f", column {column}" if column else "")
+    assert f"{name}: {where}: " in result.output and reason in result.output, result.output
+    assert "nothing was imported" in result.output
+    assert count_reports(app) == 0
+
+
+def test_ten_megabyte_notes_field_is_rejected_by_column(app, runner, process, tmp_path):
+    notes = "x" * (10 * 1024 * 1024)
+    path = write(
+        tmp_path,
+        f"{HEADER},notes\nAFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,1,\n"
+        f'AFG2,2020-04-09,Battles,Armed clash,Taliban,Kabul,1,"{notes}"\n',
+    )
+    result = import_violence(runner, path)
+    assert result.exit_code == 1
+    assert "line 3, column notes: is 10,485,760 characters long; the limit is 10,000" in (
+        result.output
+    )
+    assert count_reports(app) == 0
+
+
+def test_error_listing_stops_at_100_and_counts_the_rest(app, runner, process, tmp_path):
+    rows = "".join(f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,-1\n" for n in range(130))
+    result = import_violence(runner, write(tmp_path, f"{HEADER}\n{rows}"))
+    assert result.exit_code == 1
+    assert result.output.count("column fatalities") == 100
+    assert "line 101, column fatalities" in result.output
+    assert "... and 30 more error(s) not listed." in result.output
+    assert "130 error(s); nothing was imported." in result.output
+
+
+def test_one_bad_row_after_many_good_ones_writes_nothing(app, runner, process, tmp_path):
+    rows = "".join(f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,1\n" for n in range(1200))
+    bad = "AFGX,2020-04-09,Battles,Armed clash,Taliban,Kabul,lots\n"
+    result = import_violence(runner, write(tmp_path, f"{HEADER}\n{rows}{bad}"))
+    assert result.exit_code == 1 and "line 1202, column fatalities" in result.output
+    assert count_reports(app) == 0
+
+
+def test_formula_cell_is_stored_literally(app, runner, process, tmp_path):
+    text = f'{HEADER},notes\nAFG1,2020-04-09,Battles,,"=HYPERLINK(""http://x"")",Kabul,0,@SUM(1)\n'
+    assert import_violence(runner, write(tmp_path, text)).exit_code == 0
+    with app.app_context():
+        report = db.session.scalar(select(ViolenceReport))
+        assert report.actor1 == '=HYPERLINK("http://x")' and report.notes == "@SUM(1)"
+
+
+def test_unknown_process_is_an_error(runner, app, tmp_path):
+    result = import_violence(runner, write(tmp_path, f"{HEADER}\n"))
+    assert result.exit_code == 1 and "no process with slug 'afg'" in result.output
+
+
+@pytest.fixture
+def commitment_id(app):
+    with app.app_context():
+        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
+        db.session.commit()
+        return commitment.id
+
+
+def import_releases(runner, path, commitment_id, *extra):
+    return runner.invoke(
+        args=["import", "releases", str(path), "--commitment", str(commitment_id), *extra]
+    )
+
+
+def test_release_records_import_and_reimport(app, runner, commitment_id, tmp_path):
+    text = (
+        "date,kind,count,count_low,source_url,source_name,notes\n"
+        "2020-04-08,batch,100,,https://example.org/a,Reuters,From Bagram\n"
+        "13 April 2020,cumulative,361,350,,,\n"
+    )
+    path = write(tmp_path, text)
+    result = import_releases(runner, path, commitment_id, "--status", "published")
+    assert result.exit_code == 0, result.output
+    assert "2 added, 0 updated, 0 unchanged" in result.output
+    again = import_releases(runner, path, commitment_id)
+    assert "0 added, 0 updated, 2 unchanged" in again.output
+    with app.app_context():
+        records = db.session.scalars(select(ReleaseRecord).order_by(ReleaseRecord.date)).all()
+        assert [(r.kind, r.count, r.status) for r in records] == [
+            ("batch", 100, "published"),
+            ("cumulative", 361, "published"),
+        ]
+        assert records[0].sources[0].publisher == "Reuters"
+
+
+def test_bad_release_rows_are_named(app, runner, commitment_id, tmp_path):
+    text = "date,kind,count\n2020-04-08,batch,0\n2020-04-09,weekly,5\n"
+    result = import_releases(runner, write(tmp_path, text), commitment_id)
+    assert result.exit_code == 1
+    assert "line 2, column count: must be positive; got 0" in result.output
+    assert "line 3, column kind: 'weekly' is not one of: batch, cumulative" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0
+
+
+def test_line_numbers_count_lines_inside_quoted_notes(app, runner, process, tmp_path):
+    text = (
+        f"{HEADER},notes\n"
+        'AFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,1,"first line\nsecond\nthird"\n'
+        "AFG2,2020-04-09,Battles,Armed clash,Taliban,Kabul,many,\n"
+    )
+    result = import_violence(runner, write(tmp_path, text))
+    assert "line 5, column fatalities" in result.output, result.output

@@ -1,0 +1,146 @@
+"""Upload a CSV, preview what it will do, then confirm: researchers and admins only."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from tracker.imports import bp
+from tracker.imports.forms import ConfirmForm, UploadForm
+from tracker.permissions import require_role
+from tracker.services.csv_import import CsvImportError
+from tracker.services.import_log import list_imports
+from tracker.services.uploads import (
+    discard_pending,
+    find_pending,
+    import_targets,
+    resolve_target,
+    run_pending,
+    store_upload,
+)
+
+
+def upload_form() -> UploadForm:
+    """The upload form with today's targets; admins may import as published."""
+    return UploadForm(import_targets(), may_publish=current_user.is_admin)
+
+
+def render_upload(form: UploadForm, status: int = 200, too_large: str | None = None):
+    """The upload page with the list of past imports."""
+    page = render_template(
+        "imports/index.html", form=form, imports=list_imports(), too_large=too_large
+    )
+    return page, status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """An upload over MAX_CONTENT_LENGTH: say the limit on the upload page."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    size = f"{limit / 1048576:.3g} MB" if limit >= 1048576 else f"{limit / 1024:.3g} KB"
+    message = (
+        f"The file is larger than the upload limit of {size}. Split it "
+        "into smaller files, or import it with the command line (flask import violence)."
+    )
+    form = UploadForm(import_targets(), may_publish=False, formdata=None)
+    return render_upload(form, 413, message)
+
+
+@bp.get("/imports")
+@require_role("researcher", "admin")
+def index():
+    """The upload form and the latest imports."""
+    return render_upload(upload_form())
+
+
+@bp.post("/imports")
+@require_role("researcher", "admin")
+def upload():
+    """Keep the uploaded file, then show its preview."""
+    form = upload_form()
+    if not form.validate_on_submit():
+        return render_upload(form, 400)
+    kind, target_id = form.target_parts()
+    if resolve_target(kind, target_id)[0] is None:
+        form.target.errors.append("Choose a process or commitment from the list.")
+        return render_upload(form, 400)
+    upload_file = form.file.data
+    pending = store_upload(
+        current_user.id,
+        kind,
+        target_id,
+        form.status.data,
+        upload_file.filename or "upload.csv",
+        upload_file.read(),
+    )
+    return redirect(url_for("imports.preview", token=pending.token))
+
+
+def pending_or_404(token: str):
+    """The current user's pending upload, or 404 (someone else's is not theirs to see)."""
+    pending = find_pending(token, current_user.id)
+    if pending is None:
+        abort(404, "This upload is not waiting any more: it was imported, cancelled or expired.")
+    return pending
+
+
+@bp.get("/imports/<token>")
+@require_role("researcher", "admin")
+def preview(token: str):
+    """What the import would do: counts, the first rows as stored, or every error."""
+    pending = pending_or_404(token)
+    facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
+    result, label, failure = None, "", None
+    try:
+        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=True)
+    except CsvImportError as error:
+        failure = error
+        label = resolve_target(pending.kind, pending.target_id)[1]
+    except LookupError as error:
+        abort(404, str(error))
+    return render_template(
+        "imports/preview.html",
+        token=token,
+        kind=pending.kind,
+        facts=facts,
+        label=label,
+        result=result,
+        failure=failure,
+        form=ConfirmForm(),
+    ), (422 if failure else 200)
+
+
+@bp.post("/imports/<token>/confirm")
+@require_role("researcher", "admin")
+def confirm(token: str):
+    """Import for real, in one transaction, as one audit event."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; open the preview again and confirm.")
+    pending = pending_or_404(token)
+    try:
+        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=False)
+    except CsvImportError:
+        flash("The file has errors and nothing was imported; see the preview.", "error")
+        return redirect(url_for("imports.preview", token=token))
+    except LookupError as error:
+        abort(404, str(error))
+    counts = result.counts
+    flash(
+        f"Imported into {label}: {counts.added} added, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged.",
+        "success",
+    )
+    return redirect(url_for("imports.index"))
+
+
+@bp.post("/imports/<token>/cancel")
+@require_role("researcher", "admin")
+def cancel(token: str):
+    """Forget the upload; nothing was imported."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form expired; open the preview again.")
+    discard_pending(pending_or_404(token))
+    flash("Upload cancelled; nothing was imported.", "info")
+    return redirect(url_for("imports.index"))

@@ -1,0 +1,36 @@
+"""Uploads waiting for a researcher's confirmation between the preview and the import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.models.base import REVIEW_STATUS, Base, utcnow, vocabulary
+
+IMPORT_KINDS = ("violence", "releases")
+
+
+class PendingImport(Base):
+    """An uploaded CSV kept in the database (not on one host's disk) until confirmed."""
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random and unguessable: the preview URL names it, and only its uploader may use it.
+    token: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(vocabulary("import_kind", IMPORT_KINDS), nullable=False)
+    target_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(
+        vocabulary("review_status", REVIEW_STATUS), nullable=False, default="under_review"
+    )
+    filename: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow
+    )

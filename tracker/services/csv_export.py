@@ -1,0 +1,106 @@
+"""CSV exports in the import formats: violence reports (ACLED columns) and release records.
+
+Rows are produced one at a time so a response can stream a large export. Text cells that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
+an apostrophe in front, as OWASP advises; the importer removes it, so export then import
+gives back the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.services.bundle import release_to_dict, violence_to_dict
+from tracker.services.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
+from tracker.services.progress import PUBLIC
+from tracker.services.violence import ViolenceFilter, filtered_reports
+
+# A cell that a spreadsheet would evaluate, or one that already carries our apostrophe in
+# front of such a character (escaped again so the importer's undo gives it back exactly).
+DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
+CHUNK_ROWS = 500
+NO_FILTER = ViolenceFilter()
+
+
+def neutralise(value: Any) -> Any:
+    """The cell as written: formula-like text gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and DANGEROUS.match(value):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Line:
+    """A file-like sink that hands back what csv.writer wrote for one row."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+
+    def take(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The header, then each row, as CSV text (CRLF line ends, as RFC 4180 says)."""
+    sink = _Line()
+    writer = csv.writer(sink.buffer)
+    writer.writerow(columns)
+    yield sink.take()
+    for row in rows:
+        writer.writerow([neutralise(row.get(column)) for column in columns])
+        yield sink.take()
+
+
+def violence_rows(
+    process: PeaceProcess,
+    filters: ViolenceFilter = NO_FILTER,
+    statuses: Sequence[str] = PUBLIC,
+) -> Iterator[dict[str, Any]]:
+    """The process's violence reports matching ``filters``, by CSV column, in date order."""
+    query = (
+        filtered_reports(process, filters, statuses)
+        .options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+        .order_by(ViolenceReport.event_date, ViolenceReport.id)
+        .execution_options(yield_per=CHUNK_ROWS)
+    )
+    for report in db.session.scalars(query):
+        yield violence_to_dict(report)
+
+
+def violence_csv(
+    process: PeaceProcess,
+    filters: ViolenceFilter = NO_FILTER,
+    statuses: Sequence[str] = PUBLIC,
+) -> Iterator[str]:
+    """The violence export of a process as CSV text, in the import format."""
+    return csv_lines(VIOLENCE_COLUMNS, violence_rows(process, filters, statuses))
+
+
+def release_rows(
+    commitment: Commitment, statuses: Sequence[str] = PUBLIC
+) -> Iterator[dict[str, Any]]:
+    """The commitment's release records, by CSV column, in date order."""
+    query = (
+        select(ReleaseRecord)
+        .where(ReleaseRecord.commitment_id == commitment.id, ReleaseRecord.status.in_(statuses))
+        .options(selectinload(ReleaseRecord.sources))
+        .order_by(ReleaseRecord.date, ReleaseRecord.id)
+    )
+    for record in db.session.scalars(query):
+        yield release_to_dict(record)
+
+
+def releases_csv(commitment: Commitment, statuses: Sequence[str] = PUBLIC) -> Iterator[str]:
+    """The release records of a commitment as CSV text, in the import format."""
+    return csv_lines(RELEASE_COLUMNS, release_rows(commitment, statuses))

@@ -1,0 +1,119 @@
+"""Web uploads of CSV files: kept in the database between the preview and the confirmation.
+
+App servers keep nothing between requests, so an upload waits in ``pending_imports`` (any
+host can finish it). The preview runs the real import and rolls it back, so its counts and
+rows are exactly what the confirmation will write.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from tracker.extensions import db
+from tracker.models import Commitment, PeaceProcess, PendingImport
+from tracker.models.base import utcnow
+from tracker.services.audit import audit_context
+from tracker.services.csv_import import (
+    CsvImportResult,
+    import_releases_csv,
+    import_violence_csv,
+)
+from tracker.services.import_log import record_import_event
+
+KEEP_PENDING = timedelta(days=1)
+
+
+def import_targets() -> dict[str, list[tuple[str, str]]]:
+    """Choices for the upload form, grouped: each process's violence, each release commitment."""
+    processes = db.session.scalars(select(PeaceProcess).order_by(PeaceProcess.name)).all()
+    groups = {
+        "Violence reports (ACLED columns)": [
+            (f"violence:{p.id}", f"Violence reports of {p.name}") for p in processes
+        ]
+    }
+    releases = []
+    for process in processes:
+        for agreement in process.agreements:
+            for commitment in agreement.commitments:
+                if commitment.kind == "prisoner_release":
+                    label = f"{process.name}: {commitment.description or commitment.key}"
+                    releases.append((f"releases:{commitment.id}", label[:150]))
+    groups["Release records of a commitment"] = releases
+    return groups
+
+
+def resolve_target(kind: str, target_id: int) -> tuple[object | None, str]:
+    """The process or commitment an import goes into, and a label naming it."""
+    if kind == "violence":
+        process = db.session.get(PeaceProcess, target_id)
+        return process, (f"violence reports of {process.name}" if process else "")
+    commitment = db.session.get(Commitment, target_id)
+    if commitment is None or commitment.kind != "prisoner_release":
+        return None, ""
+    return commitment, f"release records of commitment {commitment.id} ({commitment.key})"
+
+
+def store_upload(
+    user_id: int, kind: str, target_id: int, status: str, filename: str, content: bytes
+) -> PendingImport:
+    """Keep an upload for its preview; forget day-old uploads nobody confirmed."""
+    db.session.execute(
+        delete(PendingImport).where(PendingImport.created_at < utcnow() - KEEP_PENDING)
+    )
+    pending = PendingImport(
+        token=secrets.token_urlsafe(32),
+        user_id=user_id,
+        kind=kind,
+        target_id=target_id,
+        status=status,
+        filename=filename[:255],
+        size=len(content),
+        content=content,
+    )
+    db.session.add(pending)
+    db.session.commit()
+    return pending
+
+
+def find_pending(token: str, user_id: int) -> PendingImport | None:
+    """An upload of this user's, by its token."""
+    return db.session.scalar(
+        select(PendingImport).where(PendingImport.token == token, PendingImport.user_id == user_id)
+    )
+
+
+def run_pending(pending: PendingImport, actor: str, user_id: int, dry_run: bool):
+    """Import the upload; a dry run rolls back. Returns (result, target label).
+
+    Raises :class:`CsvImportError` (after rolling back) when any row is bad.
+    """
+    kind, status, filename = pending.kind, pending.status, pending.filename
+    pending_id, content = pending.id, pending.content
+    target, label = resolve_target(kind, pending.target_id)
+    if target is None:
+        raise LookupError("the process or commitment of this upload no longer exists")
+    importer = import_violence_csv if kind == "violence" else import_releases_csv
+    try:
+        with audit_context(db.session, action="import", actor=actor):
+            result: CsvImportResult = importer(io.BytesIO(content), target, status, user_id)
+            if not dry_run:
+                record_import_event(kind, label, filename, result, actor, user_id, status)
+                db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
+    except Exception:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result, label
+
+
+def discard_pending(pending: PendingImport) -> None:
+    """Forget an upload the researcher cancelled."""
+    db.session.delete(pending)
+    db.session.commit()
