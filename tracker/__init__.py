@@ -69,6 +69,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     csrf.exempt(api_bp)  # read-only, no cookies needed
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from tracker.records import bp as records_bp  # noqa: I001 - kept apart for easy merges
+
+    app.register_blueprint(records_bp, url_prefix="/manage")
 
 
 def register_errorhandlers(app: Flask) -> None:
