@@ -81,7 +81,7 @@ def test_sources_are_reused_by_url_not_duplicated(app, client, ids):
     [
         ("count", "0", "must be positive; got 0"),
         ("count", "a hundred", "'a hundred' is not a whole number"),
-        ("count", "", "is not a whole number"),
+        ("count", "", "is required, for example 100"),
         ("date", "2020-02-30", "'2020-02-30' is not a real date"),
         ("date", "2999-01-01", "2999-01-01 is in the future"),
         ("date", "yesterday", "is not a date; use 2020-04-09"),

@@ -107,7 +107,7 @@ class ReleaseForm(SourcesMixin, RecordForm):
     commitment_id = select("Commitment")
     kind = select(
         "Kind of report",
-        [("batch", "batch: people released on this date"), ("cumulative", "running total so far")],
+        [("batch", "batch"), ("cumulative", "running total")],
     )
     date = date_field("Date")
     date_precision = select("Date precision", words(DATE_PRECISION))

@@ -143,12 +143,13 @@ def claim_snapshot(report) -> list[dict[str, Any]]:
 def _action_for(obj, changes: dict, default: str) -> str:
     status = changes.get("status")
     if default == "update" and status:
+        # Leaving the archive is a restore, whichever status the record returns to.
+        if status["before"] == "archived":
+            return "restore"
         if status["after"] == "published":
             return "publish"
         if status["after"] == "archived":
             return "archive"
-        if status["before"] == "archived":
-            return "restore"
     return default
 
 

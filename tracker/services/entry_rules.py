@@ -62,6 +62,17 @@ def boolean(value: Any) -> bool:
     return bool(value) and value not in ("0", "false", "n", "")
 
 
+def required(parser, example: str):
+    """Wrap a parser so a blank value says it is required (with an example)."""
+
+    def parse(value: Any) -> Any:
+        if fields.is_blank(value):
+            raise fields.FieldError(f"is required, for example {example}")
+        return parser(value)
+
+    return parse
+
+
 def future_date(value: Any) -> date | None:
     """An optional date that may lie ahead (deadlines, planned periods)."""
     return None if fields.is_blank(value) else fields.parse_date(value, allow_future=True)
@@ -84,6 +95,7 @@ RELEASE_PARSERS = {
         for name, parser in fields.RELEASE_FIELDS.items()
         if name not in ("source_url", "source_name")
     },
+    "count": required(fields.integer(1), "100"),
 }
 
 
@@ -163,6 +175,7 @@ VIOLENCE_PARSERS = {
         for name, parser in fields.VIOLENCE_FIELDS.items()
         if name not in ("claimed_by", "denied_by", "source_url", "source", "source_scale")
     },
+    "fatalities": required(fields.integer(0), "0 or 3"),
 }
 
 
