@@ -8,7 +8,7 @@ from datetime import date
 from tests import factories
 from tracker.extensions import db
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def make_process(app) -> dict[str, int]:
