@@ -179,8 +179,10 @@ class ViolenceForm(SourcesMixin, RecordForm):
         ("Event", ("process_id", "event_id_cnty", "event_date", "time_precision")),
         ("Type", ("event_type", "sub_event_type")),
         ("Actors", ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")),
-        ("Place", ("country", "admin1", "admin2", "location", "latitude", "longitude")),
-        ("Place precision", ("geo_precision",)),
+        (
+            "Place",
+            ("country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision"),
+        ),
         ("Casualties", ("fatalities", "fatalities_low", "fatalities_high", "injuries")),
         ("Details", ("verification", "notes")),
     )
