@@ -196,3 +196,77 @@ def test_unknown_kinds_and_records_are_404s(client, ids):
     assert client.get("/manage/spaceship/new").status_code == 404
     assert client.get("/manage/release/999/edit").status_code == 404
     assert client.get("/manage/status/1/edit").status_code == 404
+
+
+GARBAGE = {
+    name: "\x00 <b>nonsense</b> ' \""
+    for name in [
+        "process_id",
+        "agreement_id",
+        "commitment_id",
+        "key",
+        "slug",
+        "name",
+        "title",
+        "kind",
+        "status",
+        "date",
+        "end_date",
+        "signed_on",
+        "changed_on",
+        "count",
+        "count_low",
+        "count_high",
+        "date_precision",
+        "verification",
+        "url",
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "time_precision",
+        "geo_precision",
+        "latitude",
+        "longitude",
+        "fatalities",
+        "obligated_party_id",
+        "beneficiary_party_id",
+        "target",
+        "deadline",
+        "period_start",
+        "published_on",
+        "version",
+        "seen_event",
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "release",
+        "violence",
+        "process",
+        "party",
+        "agreement",
+        "commitment",
+        "status",
+        "milestone",
+        "source",
+    ],
+)
+def test_garbage_never_causes_a_500_or_a_partial_write(app, client, ids, kind):
+    data = {
+        **GARBAGE,
+        "signatories": ["abc", "999"],
+        "sources-0-url": "javascript:alert(1)",
+        "sources-25-url": "https://example.org/too-many",
+        "claims-0-actor": "x" * 400,
+        "claims-0-stance": "maybe",
+    }
+    before = {model: count(app, model) for model in (PeaceProcess, Party, Commitment, Source)}
+    response = post(client, f"/manage/{kind}/new", data)
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert {model: count(app, model) for model in before} == before
+    edit = post(client, f"/manage/party/{ids['taliban']}/edit", data)
+    assert edit.status_code == 400

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Claim
-from tracker.models.base import utcnow
+from tracker.models.base import ReviewedMixin, utcnow
 from tracker.services import fields
 from tracker.services.audit import ENTITY_NAMES, claim_snapshot
 from tracker.services.records import SourceCache
@@ -56,7 +56,7 @@ class Kind:
     @property
     def reviewed(self) -> bool:
         """Records of this kind go through review (they carry a review status)."""
-        return hasattr(self.model, "status")
+        return issubclass(self.model, ReviewedMixin)
 
     @property
     def entity(self) -> str:
