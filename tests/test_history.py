@@ -122,10 +122,10 @@ def test_the_history_page_shows_readable_diffs(app, people, record_id):
     form = open_form(app, people["a"], record_id)
     post(people["a"], path, {**form, "count": "130", "count_low": "120"})
     text = text_of(people["b"].get(f"/manage/release/{record_id}/history"))
-    assert "Update by a@example.org" in text
+    assert "Edited by a@example.org" in text
     assert "count 100 130" in text
     assert "low estimate – 120" in text
-    assert "Create by a@example.org" in text
+    assert "Created by a@example.org" in text
 
 
 def test_restoring_a_version_brings_back_its_values_and_is_audited(app, people, record_id):
@@ -151,7 +151,7 @@ def test_restoring_a_version_brings_back_its_values_and_is_audited(app, people, 
         assert event.action == "revert"
         assert event.actor == "b@example.org"
         assert event.changes["count"] == {"before": 130, "after": 100}
-    assert "Revert by b@example.org" in text_of(people["b"].get(history_path))
+    assert "Earlier version restored by b@example.org" in text_of(people["b"].get(history_path))
 
 
 def test_a_stale_restore_is_refused(app, people, record_id):

@@ -23,9 +23,10 @@ def editors_only():
 @bp.context_processor
 def record_helpers() -> dict:
     """Template helpers of the records pages: publish permission and readable diffs."""
-    from tracker.services.history import field_changes
+    from tracker.services.history import action_label, field_changes
 
     return {
+        "action_label": action_label,
         "can_publish": lambda record: can_publish(current_user, record),
         "field_changes": field_changes,
     }

@@ -78,6 +78,11 @@ def future_date(value: Any) -> date | None:
     return None if fields.is_blank(value) else fields.parse_date(value, allow_future=True)
 
 
+def day(value: date) -> str:
+    """2020-02-01 -> "1 Feb 2020", as the pages write dates."""
+    return f"{value.day} {value:%b %Y}"
+
+
 def _taken(model: type, record: Any, **where: Any) -> bool:
     """True when another row of ``model`` has these values."""
     query = select(model.id).filter_by(**where)
@@ -124,8 +129,8 @@ def warn_release(clean: dict, record: Any) -> list[Warning]:
     if signed and clean["date"] < signed:
         warnings.append(
             Warning(
-                f"The release is dated {clean['date']:%d %b %Y}, before the agreement was "
-                f"signed on {signed:%d %b %Y}."
+                f"The release is dated {day(clean['date'])}, before the agreement was "
+                f"signed on {day(signed)}."
             )
         )
     others = select(ReleaseRecord).where(
@@ -145,7 +150,7 @@ def warn_release(clean: dict, record: Any) -> list[Warning]:
             warnings.append(
                 Warning(
                     f"The running total {clean['count']:,} is lower than the total of "
-                    f"{higher.count:,} reported earlier, on {higher.date:%d %b %Y}.",
+                    f"{higher.count:,} reported earlier, on {day(higher.date)}.",
                     ("release", higher.id),
                 )
             )
@@ -208,7 +213,7 @@ def warn_violence(clean: dict, record: Any) -> list[Warning]:
     return [
         Warning(
             f"Possible duplicate: a report of {other.event_type} in {other.location} on "
-            f"{other.event_date:%d %b %Y} already exists ({other.actor1}, "
+            f"{day(other.event_date)} already exists ({other.actor1}, "
             f"{other.fatalities} fatalities).",
             ("violence", other.id),
         )
@@ -262,9 +267,7 @@ def check_commitment(clean: dict, record: Any) -> dict[str, str]:
         if clean[name] and db.session.get(Party, clean[name]).process_id != agreement.process_id:
             errors[name] = "must be a party of the agreement's process"
     if clean["deadline"] and agreement.signed_on and clean["deadline"] <= agreement.signed_on:
-        errors["deadline"] = (
-            f"must be after the agreement was signed ({agreement.signed_on:%d %b %Y})"
-        )
+        errors["deadline"] = f"must be after the agreement was signed ({day(agreement.signed_on)})"
     for start, end, label in (
         ("period_start", "period_end", "Period"),
         ("baseline_start", "baseline_end", "Baseline period"),

@@ -22,6 +22,18 @@ from tracker.services.entry import Kind, Outcome
 
 # Never restored: the review status has its own workflow, the author stays the author.
 NOT_RESTORED = {"id", "status", "created_by_id"}
+# Not shown in diffs: the event itself says who and which record.
+NOT_SHOWN = {"id", "created_by_id"}
+ACTION_LABELS = {
+    "create": "Created",
+    "update": "Edited",
+    "publish": "Published",
+    "archive": "Archived",
+    "restore": "Restored from the archive",
+    "revert": "Earlier version restored",
+    "import": "Imported",
+    "delete": "Deleted",
+}
 FIELD_LABELS = {
     "commitment_id": "commitment",
     "process_id": "process",
@@ -50,6 +62,11 @@ class FieldChange:
     removed: tuple[str, ...] = ()
 
 
+def action_label(action: str) -> str:
+    """ "Edited", "Published": an audit action as a heading."""
+    return ACTION_LABELS.get(action, action.capitalize())
+
+
 def label(name: str) -> str:
     """A field name as people read it."""
     return FIELD_LABELS.get(name, name.replace("_", " "))
@@ -76,6 +93,8 @@ def field_changes(event: AuditEvent) -> list[FieldChange]:
     """The event's changes, lists shown as what was added and removed."""
     rows = []
     for name, change in sorted(event.changes.items()):
+        if name in NOT_SHOWN:
+            continue
         before, after = change.get("before"), change.get("after")
         if isinstance(before, list) or isinstance(after, list):
             old = [show(item) for item in before or []]
