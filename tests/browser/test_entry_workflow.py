@@ -84,3 +84,25 @@ def test_keyboard_entry_then_review_then_public_total(app, make_user, page, brow
     assert [max(y) for y in drawn if y] == [100]
     assert page.watch.outside_requests == []
     assert page.watch.console_errors == []
+
+
+def test_scripts_narrow_sub_event_types_and_focus_the_error_summary(app, make_user, page):
+    make_user("a@example.org")
+    ids = make_process(app)
+    keyboard_login(page, "a@example.org")
+    page.goto(f"{page.base_url}/manage/violence/new?process_id={ids['process']}")
+    page.select_option("#event_type", "Riots")
+    enabled = page.evaluate(
+        "Array.from(document.querySelectorAll('#sub_event_type option'))"
+        ".filter(o => !o.disabled && !(o.parentElement.disabled)).map(o => o.value)"
+    )
+    assert enabled == ["", "Violent demonstration", "Mob violence"]
+    page.locator("#actor1").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submit with most fields empty
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.keyboard.press("Tab")  # the first error link
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#event_date"
+    # The refused form is answered with 400, which Chromium logs; no script errors besides.
+    assert [e for e in page.watch.console_errors if "status of 400" not in e] == []

@@ -65,7 +65,7 @@ def edit(kind_name: str, record_id: int):
     """The record's form; a save over someone else's newer change is refused, input kept."""
     kind = get_kind(kind_name)
     if not kind.editable:
-        abort(404, f"A {kind.label} cannot be edited; record a new one instead.")
+        abort(404, f"{kind.a_label.capitalize()} cannot be edited; record a new one instead.")
     record = get_record(kind, record_id)
     if request.method == "GET":
         return render_form(kind, new_form(kind, record=record), record)

@@ -34,7 +34,7 @@ def restore_version(kind_name: str, record_id: int, event_id: int):
     record = get_record(kind, record_id)
     back = url_for("records.record_history", kind_name=kind.name, record_id=record_id)
     if not kind.editable:
-        flash(f"A {kind.label} cannot be changed; record a new one instead.", "error")
+        flash(f"{kind.a_label.capitalize()} cannot be changed; record a new one instead.", "error")
         return redirect(back)
     form = ActionForm()
     if not form.validate_on_submit():

@@ -49,7 +49,7 @@ def _review_action(kind_name: str, record_id: int, action, done: str):
     """Run a review action from a one-button form; explain any refusal."""
     kind = get_kind(kind_name)
     if not kind.reviewed:
-        flash(f"A {kind.label} has no review status.", "error")
+        flash(f"{kind.a_label.capitalize()} has no review status.", "error")
         return redirect(url_for("records.index"))
     record = get_record(kind, record_id)
     form = ActionForm()

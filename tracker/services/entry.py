@@ -52,6 +52,17 @@ class Kind:
     editable: bool = True
     # Attributes that hold related objects given by id lists (signatories).
     relations: Mapping[str, Callable[[list[int]], list]] = field(default_factory=dict)
+    plural: str = ""  # "parties"; the label plus "s" when empty
+
+    @property
+    def labels(self) -> str:
+        """The plural label: "release records", "parties"."""
+        return self.plural or f"{self.label}s"
+
+    @property
+    def a_label(self) -> str:
+        """The label with its article: "a release record", "an agreement"."""
+        return ("an " if self.label[0] in "aeiou" else "a ") + self.label
 
     @property
     def reviewed(self) -> bool:

@@ -337,6 +337,7 @@ KINDS: dict[str, Kind] = {
             },
             check_process,
             sources=False,
+            plural="peace processes",
         ),
         Kind(
             "party",
@@ -350,6 +351,7 @@ KINDS: dict[str, Kind] = {
             },
             check_party,
             sources=False,
+            plural="parties",
         ),
         Kind(
             "agreement",
