@@ -158,6 +158,8 @@ def test_add_another_source_keeps_values_and_saves_nothing(app, client, ids):
 def test_a_missing_csrf_token_is_refused(app, client, ids):
     response = client.post(NEW, data=release_data(ids))
     assert response.status_code == 400
+    assert "The form expired. Your values are kept below: save again." in text_of(response)
+    assert 'value="https://www.reuters.com/article/bagram-100"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0
 

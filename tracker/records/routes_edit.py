@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
+from tracker.errors import handle_http_error
+from tracker.permissions import EDITOR_ROLES
 from tracker.records import bp
 from tracker.records.helpers import (
     get_kind,
@@ -31,6 +34,12 @@ def _added_row(form) -> bool:
     return False
 
 
+# A refused CSRF token (an expired form): say so, and keep every typed value on the page.
+EXPIRED = Outcome(
+    errors={entry.FORM_ERROR: "The form expired. Your values are kept below: save again."}
+)
+
+
 def _status_for(outcome: Outcome) -> int:
     """400 for invalid input, 409 for an edit conflict, 200 for warnings to confirm."""
     if outcome.conflict is not None:
@@ -48,7 +57,7 @@ def create(kind_name: str):
         return render_form(kind, form)
     form = new_form(kind, formdata=request.form)
     if not form.validate_on_submit():
-        return render_form(kind, form, status=400)
+        return render_form(kind, form, outcome=EXPIRED, status=400)
     if _added_row(form):
         return render_form(kind, form)
     outcome = entry.save(
@@ -71,7 +80,7 @@ def edit(kind_name: str, record_id: int):
         return render_form(kind, new_form(kind, record=record), record)
     form = new_form(kind, formdata=request.form)
     if not form.validate_on_submit():
-        return render_form(kind, form, record, status=400)
+        return render_form(kind, form, record, outcome=EXPIRED, status=400)
     if _added_row(form):
         return render_form(kind, form, record)
     outcome = entry.save(
@@ -109,3 +118,16 @@ def _after_save(kind, record) -> str:
     if not kind.editable:
         return url_for("records.index")
     return url_for("records.edit", kind_name=kind.name, record_id=record.id)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error: CSRFError):
+    """A form sent with an expired or missing token: show it again with everything typed."""
+    editor = current_user.is_authenticated and current_user.role in EDITOR_ROLES
+    if not editor or request.endpoint not in ("records.create", "records.edit"):
+        return handle_http_error(error)
+    kind = get_kind(request.view_args["kind_name"])
+    record_id = request.view_args.get("record_id")
+    record = get_record(kind, record_id) if record_id is not None else None
+    form = new_form(kind, formdata=request.form)
+    return render_form(kind, form, record, outcome=EXPIRED, status=400)
