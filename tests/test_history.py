@@ -169,3 +169,32 @@ def test_a_stale_restore_is_refused(app, people, record_id):
     response = post(people["b"], first, {"version": "2", "seen": "0"}, form_path=history_path)
     assert "Someone changed this record" in text_of(people["b"].get(response.location))
     assert count_of(app, record_id) == 150
+
+
+def test_restoring_an_agreement_brings_back_its_signatories(app, people):
+    ids = make_process(app)
+    path = f"/manage/agreement/{ids['agreement']}/edit"
+    data = {
+        "process_id": str(ids["process"]),
+        "key": "doha",
+        "title": "Agreement for Bringing Peace to Afghanistan",
+        "signed_on": "2020-02-29",
+        "signatories": [str(ids["taliban"])],
+    }
+    page = people["a"].get(path).get_data(as_text=True)
+    assert post(people["a"], path, {**data, **form_values(page)}).status_code == 302
+    history_path = f"/manage/agreement/{ids['agreement']}/history"
+    history = people["b"].get(history_path).get_data(as_text=True)
+    assert "<del>Islamic Republic of Afghanistan</del>" in history
+    restore = re.findall(r'action="(/manage/agreement/\d+/history/\d+/restore)"', history)[-1]
+    version = re.search(r'name="version" value="(\d+)"', history).group(1)
+    post(people["b"], restore, {"version": version}, form_path=history_path)
+    with app.app_context():
+        from tracker.models import Agreement
+
+        agreement = db.session.get(Agreement, ids["agreement"])
+        assert agreement.title == "An agreement"
+        assert [p.name for p in agreement.signatories] == [
+            "Islamic Republic of Afghanistan",
+            "Taliban",
+        ]

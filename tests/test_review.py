@@ -3,6 +3,8 @@ and what the public sees (published records only)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -149,3 +151,22 @@ def test_review_actions_need_post_with_a_csrf_token(app, people, ids):
     assert people["b"].get(f"/manage/release/{record_id}/publish").status_code == 405
     people["b"].post(f"/manage/release/{record_id}/publish")
     assert status_of(app, record_id) == "under_review"
+
+
+def test_publishing_a_version_someone_changed_meanwhile_is_refused(app, people, ids):
+    record_id = enter_batch(people["a"], ids)
+    queue = people["b"].get("/manage/review").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', queue).group(1)
+    with app.app_context():
+        db.session.get(ReleaseRecord, record_id).count = 90
+        db.session.commit()
+    response = post(
+        people["b"],
+        f"/manage/release/{record_id}/publish",
+        {"version": version},
+        form_path="/manage/review",
+    )
+    assert status_of(app, record_id) == "under_review"
+    assert "Someone changed this record since you opened it" in text_of(
+        people["b"].get(response.location)
+    )
