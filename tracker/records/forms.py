@@ -248,11 +248,16 @@ class CommitmentForm(RecordForm):
         ("Parties", ("obligated_party_id", "beneficiary_party_id")),
         ("Target", ("target", "target_is_maximum", "unit", "deadline")),
         (
-            "Reduction in violence",
+            "Reduction in violence (only for that kind)",
             ("period_start", "period_end", "baseline_start", "baseline_end"),
         ),
     )
-    hints = {"deadline": "After the signing. " + DATE_HINT}
+    hints = {
+        "key": "Letters a-z, digits and hyphens, e.g. gov-releases",
+        "target": "For a countable term: a whole number such as 5000",
+        "deadline": "After the signing. " + DATE_HINT,
+        "period_start": DATE_HINT,
+    }
 
 
 class StatusChangeForm(SourcesMixin, RecordForm):
