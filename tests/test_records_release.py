@@ -169,3 +169,8 @@ def test_viewers_are_sent_to_log_in(app, client, ids, auth):
     response = client.get(NEW)
     assert response.status_code == 302
     assert "/login" in response.location
+
+
+def test_the_commitment_can_be_chosen_by_the_link_that_opens_the_form(client, ids):
+    page = client.get(f"{NEW}?commitment_id={ids['commitment']}").get_data(as_text=True)
+    assert f'<option selected value="{ids["commitment"]}">' in page
