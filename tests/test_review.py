@@ -68,7 +68,7 @@ def test_the_author_cannot_publish_their_own_record(app, people, ids):
     response = action(people["a"], record_id, "publish")
     assert status_of(app, record_id) == "under_review"
     page = text_of(people["a"].get(response.location))
-    assert "You entered this record, so someone else must review and publish it." in page
+    assert "You entered or changed this record, so someone else must review and publish it." in page
 
 
 def test_an_admin_cannot_publish_their_own_record_either(app, people, ids):
@@ -170,3 +170,45 @@ def test_publishing_a_version_someone_changed_meanwhile_is_refused(app, people, 
     assert "Someone changed this record since you opened it" in text_of(
         people["b"].get(response.location)
     )
+
+
+def edit_count(client, record_id: int, count: str):
+    path = f"/manage/release/{record_id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
+    data = {"commitment_id": commitment, "kind": "batch", "date": "2020-04-08", "count": count}
+    return post(client, path, {**data, "version": version})
+
+
+def test_editing_a_published_record_sends_it_back_for_review(app, people, ids, client):
+    record_id = enter_batch(people["a"], ids)
+    action(people["b"], record_id, "publish")
+    response = edit_count(people["b"], record_id, "110")
+    assert response.status_code == 302
+    assert status_of(app, record_id) == "under_review"
+    assert public_total(client, ids) == 0
+    action(people["a"], record_id, "publish")  # B edited it, so A may publish it now
+    assert status_of(app, record_id) == "published"
+    assert public_total(client, ids) == 110
+
+
+def test_with_review_off_an_edit_stays_published(app, people, ids, client):
+    post(people["admin"], "/manage/settings", {})
+    record_id = enter_batch(people["a"], ids)
+    action(people["a"], record_id, "publish")
+    edit_count(people["a"], record_id, "120")
+    assert status_of(app, record_id) == "published"
+    assert public_total(client, ids) == 120
+
+
+def test_everyone_who_changed_an_unpublished_record_is_excluded_from_publishing_it(
+    app, people, ids
+):
+    record_id = enter_batch(people["a"], ids)
+    edit_count(people["b"], record_id, "105")
+    action(people["b"], record_id, "publish")
+    action(people["a"], record_id, "publish")
+    assert status_of(app, record_id) == "under_review"
+    action(people["admin"], record_id, "publish")
+    assert status_of(app, record_id) == "published"

@@ -55,7 +55,7 @@ def test_keyboard_entry_then_review_then_public_total(app, make_user, page, brow
         "https://tolonews.com/afghanistan/bagram-100"
     )
     assert page.locator("#count").input_value() == "100"
-    assert page.locator("text=You entered this record").count() == 1
+    assert page.locator("text=You entered or changed this record").count() == 1
     assert page.watch.console_errors == []
 
     # Nothing public yet: the record is under review.

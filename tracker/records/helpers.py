@@ -13,7 +13,7 @@ from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, Vi
 from tracker.records.forms import FORMS, RecordForm, options
 from tracker.services import entry
 from tracker.services.entry import Kind, Outcome
-from tracker.services.entry_rules import KINDS
+from tracker.services.entry_kinds import KINDS
 
 ERROR_LABELS = {"__all__": "Form"}
 

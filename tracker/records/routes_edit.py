@@ -110,6 +110,8 @@ def _saved_message(kind, record, created: bool) -> str:
     message = f"{kind.label.capitalize()} {record.id} {verb}."
     if kind.reviewed and record.status == "under_review":
         message += " It is under review: another researcher or an admin publishes it."
+        if not created:
+            message += " Until then it is left out of the public pages and the API."
     return message
 
 

@@ -242,6 +242,18 @@ def save(
     return write(kind, record, clean, user, version, seen_event)
 
 
+def _needs_new_review(kind: Kind, record: Any, before_claims: list) -> bool:
+    """A published record whose values changed, while review is required."""
+    from tracker.services.review import review_required
+
+    if not kind.reviewed or record.status != "published":
+        return False
+    changed = db.session.is_modified(record) or (
+        kind.claims and claim_snapshot(record) != before_claims
+    )
+    return bool(changed) and review_required()
+
+
 def write(
     kind: Kind, record: Any, clean: Mapping[str, Any], user: Any, version: int | None, seen: int
 ) -> Outcome:
@@ -261,6 +273,10 @@ def write(
     before_claims = claim_snapshot(record) if kind.claims and not creating else []
     with db.session.no_autoflush:  # one flush, so a record and its sources make one audit event
         apply(kind, record, clean)
+    if not creating and _needs_new_review(kind, record, before_claims):
+        # A changed published record is an unreviewed version: it goes back for review, so
+        # nobody can bypass the second person by editing what is already public.
+        record.status = "under_review"
     if hasattr(record, "updated_at") and not creating:
         # Always an UPDATE, so the version check runs even when only sources or claims changed.
         record.updated_at = utcnow()

@@ -16,17 +16,14 @@ from tracker.extensions import db
 from tracker.models import (
     Agreement,
     Commitment,
-    CommitmentStatusChange,
-    Milestone,
     Party,
     PeaceProcess,
     ReleaseRecord,
     Source,
     ViolenceReport,
 )
-from tracker.models.base import COMMITMENT_KINDS, PARTY_KINDS
 from tracker.services import fields
-from tracker.services.entry import Kind, Warning
+from tracker.services.entry import Warning
 from tracker.services.progress import ALL_CURRENT, progress_on
 
 
@@ -181,6 +178,9 @@ VIOLENCE_PARSERS = {
         if name not in ("claimed_by", "denied_by", "source_url", "source", "source_scale")
     },
     "fatalities": required(fields.integer(0), "0 or 3"),
+    # Blank optional codes are stored as NULL (the external id is unique per process).
+    "event_id_cnty": fields.optional(fields.text(64)),
+    "sub_event_type": fields.optional(fields.text(64)),
 }
 
 
@@ -188,14 +188,10 @@ def check_violence(clean: dict, record: Any) -> dict[str, str]:
     """The ACLED rules of fields.parse_violence, and a unique external id per process."""
     _, errors = fields.parse_violence(clean)
     errors = {name: message for name, message in errors.items() if name in VIOLENCE_PARSERS}
-    if clean["sub_event_type"] == "":
-        clean["sub_event_type"] = None
     if clean["event_id_cnty"] and _taken(
         ViolenceReport, record, process_id=clean["process_id"], event_id_cnty=clean["event_id_cnty"]
     ):
         errors["event_id_cnty"] = f"{clean['event_id_cnty']!r} is already used in this process"
-    if not clean["event_id_cnty"]:
-        clean["event_id_cnty"] = None
     return errors
 
 
@@ -303,137 +299,3 @@ def check_source(clean: dict, record: Any) -> dict[str, str]:
     if _taken(Source, record, url=clean["url"]):
         return {"url": "this URL is already a source; edit that one instead"}
     return {}
-
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind(
-            "release",
-            "release record",
-            ReleaseRecord,
-            RELEASE_PARSERS,
-            check_release,
-            warn_release,
-        ),
-        Kind(
-            "violence",
-            "violence report",
-            ViolenceReport,
-            VIOLENCE_PARSERS,
-            check_violence,
-            warn_violence,
-            claims=True,
-        ),
-        Kind(
-            "process",
-            "peace process",
-            PeaceProcess,
-            {
-                "slug": key,
-                "name": fields.required_text(200),
-                "region": fields.text(200),
-                "description": fields.text(fields.MAX_NOTES),
-            },
-            check_process,
-            sources=False,
-            plural="peace processes",
-        ),
-        Kind(
-            "party",
-            "party",
-            Party,
-            {
-                "process_id": reference(PeaceProcess),
-                "name": fields.required_text(200),
-                "short_name": fields.text(80),
-                "kind": fields.choice(PARTY_KINDS, "other"),
-            },
-            check_party,
-            sources=False,
-            plural="parties",
-        ),
-        Kind(
-            "agreement",
-            "agreement",
-            Agreement,
-            {
-                "process_id": reference(PeaceProcess),
-                "key": key,
-                "title": fields.required_text(300),
-                "signed_on": fields.optional_date,
-                "summary": fields.text(fields.MAX_NOTES),
-            },
-            check_agreement,
-            relations={"signatories": parties_by_id},
-        ),
-        Kind(
-            "commitment",
-            "commitment",
-            Commitment,
-            {
-                "agreement_id": reference(Agreement),
-                "key": key,
-                "kind": fields.choice(COMMITMENT_KINDS),
-                "description": fields.required_text(fields.MAX_NOTES),
-                "obligated_party_id": reference(Party, required=False),
-                "beneficiary_party_id": reference(Party, required=False),
-                "target": fields.optional(fields.integer(1)),
-                "target_is_maximum": boolean,
-                "unit": fields.text(80),
-                "deadline": future_date,
-                "period_start": future_date,
-                "period_end": future_date,
-                "baseline_start": fields.optional_date,
-                "baseline_end": fields.optional_date,
-            },
-            check_commitment,
-            sources=False,
-        ),
-        Kind(
-            "status",
-            "status change",
-            CommitmentStatusChange,
-            {
-                "commitment_id": reference(Commitment),
-                "changed_on": fields.parse_date,
-                "status": fields.scale(0, 3, None),
-                "notes": fields.text(fields.MAX_NOTES),
-            },
-            check_status_change,
-            editable=False,
-        ),
-        Kind(
-            "milestone",
-            "milestone",
-            Milestone,
-            {
-                "process_id": reference(PeaceProcess),
-                "date": fields.parse_date,
-                "end_date": future_date,
-                "title": fields.required_text(300),
-                "notes": fields.text(fields.MAX_NOTES),
-            },
-            check_milestone,
-        ),
-        Kind(
-            "source",
-            "source",
-            Source,
-            {
-                "url": fields.url,
-                "publisher": fields.text(200),
-                "title": fields.text(1000),
-                "published_on": fields.optional_date,
-                "accessed_on": fields.optional_date,
-            },
-            check_source,
-            sources=False,
-        ),
-    )
-}
-
-
-def kind_of(record: Any) -> Kind:
-    """The kind a record belongs to."""
-    return next(kind for kind in KINDS.values() if isinstance(record, kind.model))

@@ -37,11 +37,30 @@ def set_review_required(required: bool) -> None:
     db.session.commit()
 
 
+def unreviewed_authors(record: Any) -> set[int]:
+    """Users who changed the record since it was last published (its author, when never)."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity_type == ENTITY_NAMES[type(record)],
+            AuditEvent.entity_id == record.id,
+        )
+        .order_by(AuditEvent.id)
+    )
+    authors: set[int] = {record.created_by_id} if record.created_by_id else set()
+    for event in events:
+        if event.action == "publish":
+            authors = set()
+        elif event.action in ("create", "update", "revert") and event.user_id:
+            authors.add(event.user_id)
+    return authors
+
+
 def may_publish(user: Any, record: Any) -> bool:
-    """Nobody publishes their own record while review is required; anyone else may."""
+    """Nobody publishes their own changes while review is required; anyone else may."""
     if not review_required():
         return True
-    return record.created_by_id is None or record.created_by_id != user.id
+    return user.id not in unreviewed_authors(record)
 
 
 def _change_status(record: Any, status: str, version: int | None) -> None:
@@ -63,7 +82,9 @@ def publish(record: Any, user: Any, version: int | None = None) -> None:
     if record.status != "under_review":
         raise ReviewError("Only records under review can be published.")
     if not may_publish(user, record):
-        raise ReviewError("You entered this record, so someone else must review and publish it.")
+        raise ReviewError(
+            "You entered or changed this record, so someone else must review and publish it."
+        )
     _change_status(record, "published", version)
 
 
@@ -106,7 +127,7 @@ def review_queue(models: list[type], user: Any) -> dict[str, list]:
         for record in db.session.scalars(
             select(model).where(model.status == "under_review").order_by(model.updated_at)
         ):
-            mine = record.created_by_id is not None and record.created_by_id == user.id
+            mine = user.id in unreviewed_authors(record)
             queue["own" if mine else "others"].append(record)
     for items in queue.values():
         items.sort(key=lambda record: record.updated_at)
