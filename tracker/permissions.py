@@ -46,7 +46,7 @@ def require_editor(view):
 
 
 def can_publish(user, record) -> bool:
-    """Publishing needs a second person: never the record's author, unless review is off."""
+    """A second person publishes: nobody publishes their own changes, unless review is off."""
     from tracker.services.review import may_publish
 
     if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
