@@ -59,7 +59,7 @@ test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_charts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

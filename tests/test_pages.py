@@ -22,7 +22,7 @@ def test_process_page_embeds_the_progress_chart_with_data(demo, client):
     )
     assert match
     figure = json.loads(match.group(1))
-    lines = [trace for trace in figure["data"] if trace["type"] == "scatter"]
+    lines = [trace for trace in figure["data"] if trace.get("mode") == "lines+markers"]
     assert [max(trace["y"]) for trace in lines] == [5197, 1005]
     assert f"/assets/plotly-{PLOTLY_VERSION}.min.js" in page
     assert "<script>" not in page  # no inline scripts

@@ -34,7 +34,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
-    from tracker import auth
+    from tracker import auth, security
     from tracker.extensions import csrf, db, login_manager, migrate
     from tracker.services import audit
 
@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login(login_manager)
     audit.init_app(app)
+    security.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -60,17 +61,18 @@ def register_templating(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
+    from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
     from tracker.extensions import csrf
     from tracker.main import bp as main_bp
+    from tracker.records import bp as records_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     csrf.exempt(api_bp)  # read-only, no cookies needed
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    from tracker.records import bp as records_bp  # noqa: I001 - kept apart for easy merges
-
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(records_bp, url_prefix="/manage")
 
 

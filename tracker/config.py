@@ -31,6 +31,17 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(days=7)
     REMEMBER_ME_ENABLED = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # A login session ends after this long without a request, and this long after login at most.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=8)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(days=7)
+    # Login throttling, counted in the database (table login_failures) so it holds across
+    # gunicorn workers and hosts. Per account and per client address, within a window.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+    # Strict-Transport-Security max-age, sent only on responses served over HTTPS.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     # Public API pages: the largest page a client may ask for.
     API_MAX_PER_PAGE = 500
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -70,7 +81,21 @@ CONFIGS = {
 }
 
 # Environment variables copied into the config when set. Values are strings unless converted.
-_ENV_INT = ("MAX_CONTENT_LENGTH", "PROXY_FIX_X_FOR")
+_ENV_INT = (
+    "MAX_CONTENT_LENGTH",
+    "PROXY_FIX_X_FOR",
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "HSTS_MAX_AGE",
+)
+# Durations read from the environment in minutes: SESSION_IDLE_TIMEOUT_MINUTES=480 and so on.
+_ENV_MINUTES = (
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_ABSOLUTE_TIMEOUT",
+    "LOGIN_FAILURE_WINDOW",
+    "LOGIN_LOCKOUT",
+)
+_ENV_BOOL = ("REMEMBER_ME_ENABLED",)
 
 
 def sqlite_url(path: Path) -> str:
@@ -118,6 +143,12 @@ def load_config(app, config_name: str | None = None, overrides: dict | None = No
     for key in _ENV_INT:
         if environ.get(key):
             app.config[key] = int(environ[key])
+    for key in _ENV_MINUTES:
+        if environ.get(f"{key}_MINUTES"):
+            app.config[key] = timedelta(minutes=int(environ[f"{key}_MINUTES"]))
+    for key in _ENV_BOOL:
+        if environ.get(key):
+            app.config[key] = environ[key].strip().lower() in ("1", "true", "yes", "on")
 
     if name == "testing":
         url = environ.get("TEST_DATABASE_URL") or "sqlite://"
@@ -128,6 +159,13 @@ def load_config(app, config_name: str | None = None, overrides: dict | None = No
 
     if overrides:
         app.config.update(overrides)
+    # The session cookie lives no longer than the idle timeout; each request renews it.
+    app.config["PERMANENT_SESSION_LIFETIME"] = min(
+        app.config["SESSION_IDLE_TIMEOUT"], app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    )
+    app.config["REMEMBER_COOKIE_DURATION"] = min(
+        app.config["REMEMBER_COOKIE_DURATION"], app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    )
 
     if not app.config.get("SECRET_KEY"):
         if name == "production":

@@ -34,15 +34,36 @@ def can_see_unpublished() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
+require_admin = require_role("admin")
+
+
+def restrict_blueprint(blueprint, *roles: str) -> None:
+    """Every view of ``blueprint``, present and future, needs one of ``roles``.
+
+    A check in ``before_request`` cannot be forgotten on a new route; views may still add
+    object-level checks of their own.
+    """
+    guard = require_role(*roles)(lambda: None)
+    blueprint.before_request(guard)
+
+
+def can_manage_accounts(user) -> bool:
+    """Only admins create accounts, change roles, deactivate and reset passwords."""
+    return bool(user and user.is_authenticated and user.role == "admin")
+
+
+def require_account_manager(target) -> None:
+    """Object-level check for an account change: abort with 403 unless allowed, 404 if absent."""
+    if target is None:
+        abort(404, "There is no such user.")
+    if not can_manage_accounts(current_user):
+        abort(403)
+
+
 # --- Records entry and review (issue 3) ----------------------------------------------------
 # Kept together at the end of the module so other features can append their own checks.
 
 EDITOR_ROLES = ("researcher", "admin")
-
-
-def require_editor(view):
-    """Route decorator: a logged-in researcher or admin (everyone who enters data)."""
-    return require_role(*EDITOR_ROLES)(view)
 
 
 def can_publish(user, record) -> bool:
@@ -52,9 +73,3 @@ def can_publish(user, record) -> bool:
     if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
         return False
     return may_publish(user, record)
-
-
-def require_publish(user, record) -> None:
-    """Abort with 403 unless ``user`` may publish ``record``."""
-    if not can_publish(user, record):
-        abort(403)

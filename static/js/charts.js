@@ -1,7 +1,13 @@
 // Draws every chart on the page from its JSON block: <div class="chart" data-figure="ID">
 // reads <script type="application/json" id="ID">. No inline scripts, so a strict CSP holds.
+// The map's base layers come from static/vendor/topojson (data-topojson-url on this script),
+// never from plotly's CDN. Filters work without this script; it only submits the interval
+// switch as soon as it changes.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var topojsonURL = script && script.dataset.topojsonUrl;
+
   function draw(element) {
     var block = document.getElementById(element.dataset.figure);
     if (!block || !window.Plotly) { return; }
@@ -12,9 +18,20 @@
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { format: "png", filename: element.id, scale: 2 }
     };
+    if (topojsonURL) { config.topojsonURL = topojsonURL; }
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
       element.dataset.drawn = "true";
+    }, function (error) {
+      element.dataset.drawn = "error";
+      if (window.console) { window.console.error(error); }
     });
   }
+
   document.querySelectorAll(".chart[data-figure]").forEach(draw);
+
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
+    });
+  });
 })();

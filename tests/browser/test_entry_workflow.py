@@ -3,6 +3,10 @@ publishes it; the public progress chart and the API show the new total."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.conftest import PASSWORD
 from tests.records_support import make_process
 
@@ -106,3 +110,49 @@ def test_scripts_narrow_sub_event_types_and_focus_the_error_summary(app, make_us
     assert page.evaluate("location.hash") == "#event_date"
     # The refused form is answered with 400, which Chromium logs; no script errors besides.
     assert [e for e in page.watch.console_errors if "status of 400" not in e] == []
+
+
+AXE = Path(__file__).parent.parent / "vendor" / "axe.min.js"
+RECORD_PAGES = [
+    "/manage/",
+    "/manage/review",
+    "/manage/release/new",
+    "/manage/violence/new",
+    "/manage/release/",
+    "/manage/violence/?event_type=Battles",
+    "/manage/agreement/1/edit",
+    "/manage/agreement/1/history",
+]
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core, served as if from this site (the strict CSP refuses inline scripts)."""
+    axe_url = page.base_url + "/__test__/axe.min.js"
+    page.route(axe_url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=axe_url)
+    return page.evaluate(
+        "axe.run(document).then(r => r.violations.map(v => v.id + ': ' + v.nodes.length"
+        " + ' ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')))"
+    )
+
+
+@pytest.mark.parametrize("path", RECORD_PAGES)
+def test_records_pages_are_accessible_and_fit_a_small_screen(demo, make_user, page, path):
+    make_user("a@example.org")
+    keyboard_login(page, "a@example.org")
+    page.goto(page.base_url + path)
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.watch.console_errors == []
+
+
+def test_a_form_with_errors_is_accessible(app, make_user, page):
+    make_user("a@example.org")
+    make_process(app)
+    keyboard_login(page, "a@example.org")
+    page.goto(f"{page.base_url}/manage/release/new")
+    with page.expect_navigation():
+        page.locator("form.record-form button.button:not(.secondary)").click()
+    assert page.locator(".error-summary li").count() >= 2
+    assert axe_violations(page) == []

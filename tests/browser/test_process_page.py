@@ -8,10 +8,12 @@ def test_process_page_draws_the_progress_chart_with_data(demo, page):
     page.wait_for_function("document.getElementById('progress-chart').dataset.drawn === 'true'")
     # One line per side, drawn with its points.
     traces = page.evaluate(
-        "Array.from(document.getElementById('progress-chart').data, t => t.y.length)"
+        "Array.from(document.getElementById('progress-chart').data)"
+        ".filter(t => t.mode === 'lines+markers').map(t => t.y.length)"
     )
     assert traces == [10, 5]
-    assert chart.locator("g.scatterlayer g.trace").count() == 2
+    # Two progress lines, and two traces of reported running totals (diamonds).
+    assert chart.locator("g.scatterlayer g.trace").count() == 4
     assert page.locator("text=Target: up to 5,000 prisoners").count() == 1
     assert page.watch.console_errors == []
     assert page.watch.outside_requests == []

@@ -1,26 +1,46 @@
-"""Login and logout views."""
+"""Login, logout and password change views."""
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import bp
-from tracker.auth.forms import LoginForm
+from tracker.auth import bp, keep_current_session, rotate_session_token
+from tracker.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm
+from tracker.auth.throttle import clear_account_failures, current_lockout, record_failure
 from tracker.extensions import db
 from tracker.models.base import utcnow
+from tracker.security import mark_session_start
+from tracker.services.audit import audit_context
 
 
 def safe_next(target: str | None) -> str | None:
     """Accept a ``next`` redirect only when it is a path on this site."""
     if not target:
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "\" as "/" and drop tabs and newlines, so "/\evil.example" and
+    # "/\t/evil.example" would leave the site.
+    if any(char in target for char in "\\\t\r\n") or not target.startswith("/"):
         return None
-    if "\\" in target:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
         return None
     return target
+
+
+def client_address() -> str | None:
+    """The client's address (from X-Forwarded-For only when ProxyFix trusts the proxy)."""
+    return request.remote_addr
+
+
+def _throttled(form, lockout):
+    """The login page with the lockout message, status 429 and a Retry-After header."""
+    form.form_errors.append(lockout.message)
+    response = current_app.make_response(
+        (render_template("auth/login.html", form=form, password_hint=None), 429)
+    )
+    response.headers["Retry-After"] = str(lockout.minutes * 60)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,30 +49,67 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    status = 200
+    if form.is_submitted() and form.email.data:
+        # Refuse a locked account or address before checking any password.
+        lockout = current_lockout(form.email.data, client_address())
+        if lockout:
+            return _throttled(form, lockout)
     if form.validate_on_submit():
         user = form.user
         session.clear()  # a fresh session at login: nothing carried over from before
         user.last_login_at = utcnow()
+        clear_account_failures(user.email)
         db.session.commit()
-        login_user(user, remember=form.remember.data and _remember_allowed())
+        remember = bool(form.remember.data and current_app.config.get("REMEMBER_ME_ENABLED"))
+        login_user(user, remember=remember, fresh=True)
+        mark_session_start()
+        if user.must_change_password:
+            flash("Your password was reset by an admin. Choose a new password now.", "info")
+            return redirect(url_for("auth.change_password"))
         flash(f"Logged in as {user.name}.", "success")
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    status = 200
     if form.is_submitted():
+        if form.form_errors and form.email.data:
+            lockout = record_failure(form.email.data, client_address())
+            if lockout:
+                return _throttled(LoginForm(formdata=None, email=form.email.data), lockout)
         status = 401 if form.form_errors else 400
     return render_template("auth/login.html", form=form), status
 
 
-def _remember_allowed() -> bool:
-    from flask import current_app
-
-    return bool(current_app.config.get("REMEMBER_ME_ENABLED"))
-
-
 @bp.post("/logout")
 def logout():
-    """End the session (POST with a CSRF token, so no link can log a user out)."""
+    """End the session (POST with a CSRF token, so no link can log a user out).
+
+    The session token is rotated, so copies of this session cookie stop working too.
+    """
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        rotate_session_token(user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have been logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; every other session of this user ends."""
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user)
+    if form.validate_on_submit():
+        with audit_context(db.session, action="password_change"):
+            user.set_password(form.new_password.data)
+            user.must_change_password = False
+            rotate_session_token(user)
+            db.session.commit()
+        keep_current_session(user)
+        flash("Password changed. Your sessions on other devices have ended.", "success")
+        return redirect(url_for("main.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "auth/change_password.html", form=form, password_hint=PASSWORD_HINT
+    ), status

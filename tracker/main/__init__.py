@@ -1,7 +1,7 @@
-"""Public pages: the list of processes and each process's dashboard."""
+"""Public pages: the list of processes, each process's dashboard, and the records behind it."""
 
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from tracker.main import routes  # noqa: E402,F401  - routes register themselves on bp
+from tracker.main import records, routes  # noqa: E402,F401  - routes register themselves on bp

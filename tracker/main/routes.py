@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import abort, render_template, send_from_directory
+from flask import abort, render_template, request, send_from_directory
 from plotly.offline import get_plotlyjs_version
 
 from tracker.main import bp
-from tracker.services.charts import progress_figure
+from tracker.models.base import ACLED_EVENT_TYPES
+from tracker.services import dashboard, violence
 from tracker.services.progress import progress_for
 from tracker.services.public import (
     find_process,
@@ -28,9 +29,17 @@ def asset_versions() -> dict:
     return {"plotly_version": PLOTLY_VERSION}
 
 
+def published_or_404(slug: str):
+    """The published process with this slug, or a friendly 404."""
+    found = find_process(slug)
+    if found is None:
+        abort(404, f"There is no published process called {slug!r}.")
+    return found
+
+
 @bp.get("/")
 def index():
-    """Every published process with headline progress for each countable commitment."""
+    """Every published process with headline progress, its score and its latest record."""
     cards = []
     for process in published_processes():
         commitments = [c for c in visible_commitments(process) if c.is_countable]
@@ -39,6 +48,7 @@ def index():
                 "process": process,
                 "commitments": commitments,
                 "progress": progress_for(commitments),
+                "scores": dashboard.agreement_scores(process),
                 "latest": latest_record_date(process),
             }
         )
@@ -47,23 +57,22 @@ def index():
 
 @bp.get("/processes/<slug>")
 def process(slug: str):
-    """A process's dashboard: its terms, their progress, and the cumulative releases chart."""
-    found = find_process(slug)
-    if found is None:
-        abort(404, f"There is no published process called {slug!r}.")
-    commitments = visible_commitments(found)
-    countable = [c for c in commitments if c.is_countable]
-    progress = progress_for(countable)
-    milestones = [m for m in found.milestones if m.status == "published"]
-    figure = progress_figure(countable, progress, milestones) if countable else None
+    """A process's dashboard: every chart, its table, caption and CSV link, under the filters."""
+    found = published_or_404(slug)
+    params = dashboard.parse_params(request.args)
+    board = dashboard.Dashboard(found, params)
+    reports, total_reports = dashboard.recent_reports(board)
     return render_template(
         "main/process.html",
         process=found,
-        commitments=commitments,
-        countable=countable,
-        progress=progress,
-        milestones=milestones,
-        progress_chart=figure,
+        board=board,
+        params=params,
+        charts=board.charts(),
+        terms=dashboard.term_statuses(board),
+        reports=reports,
+        total_reports=total_reports,
+        actors=violence.actors(found),
+        event_types=list(ACLED_EVENT_TYPES),
         latest=latest_record_date(found),
     )
 

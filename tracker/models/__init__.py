@@ -11,6 +11,7 @@ from tracker.models.process import (
     Party,
     PeaceProcess,
 )
+from tracker.models.security import LoginFailure
 from tracker.models.sources import Source
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Claim",
     "Commitment",
     "CommitmentStatusChange",
+    "LoginFailure",
     "Milestone",
     "Party",
     "PeaceProcess",

@@ -1,23 +1,13 @@
 """Records entry: forms for every record, the review workflow, history and restore (/manage)."""
 
-from flask import Blueprint, abort
+from flask import Blueprint
 from flask_login import current_user
 
-from tracker.permissions import EDITOR_ROLES, can_publish
+from tracker.permissions import EDITOR_ROLES, can_publish, restrict_blueprint
 
 bp = Blueprint("records", __name__)
-
-
-@bp.before_request
-def editors_only():
-    """Every page here needs a logged-in researcher or admin; viewers are sent to log in."""
-    from tracker.extensions import login_manager
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role not in EDITOR_ROLES:
-        abort(403)
-    return None
+# Every page here, present and future, needs a logged-in researcher or admin.
+restrict_blueprint(bp, *EDITOR_ROLES)
 
 
 @bp.context_processor

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from tracker.errors import handle_http_error
+from tracker.extensions import db
 from tracker.permissions import EDITOR_ROLES
 from tracker.records import bp
 from tracker.records.helpers import (
@@ -19,6 +20,7 @@ from tracker.records.helpers import (
 )
 from tracker.services import entry
 from tracker.services.entry import Outcome
+from tracker.services.entry_kinds import KINDS
 
 # Buttons that add a blank row and show the form again, without saving (no JavaScript needed).
 ADD_ROW_BUTTONS = {"add_source": (1, 0), "add_claim": (0, 1)}
@@ -128,8 +130,10 @@ def expired_form(error: CSRFError):
     editor = current_user.is_authenticated and current_user.role in EDITOR_ROLES
     if not editor or request.endpoint not in ("records.create", "records.edit"):
         return handle_http_error(error)
-    kind = get_kind(request.view_args["kind_name"])
+    kind = KINDS.get(request.view_args["kind_name"])
     record_id = request.view_args.get("record_id")
-    record = get_record(kind, record_id) if record_id is not None else None
+    record = db.session.get(kind.model, record_id) if kind and record_id is not None else None
+    if kind is None or (record_id is not None and record is None):
+        return handle_http_error(error)  # nothing to show again: the plain 400 page
     form = new_form(kind, formdata=request.form)
     return render_form(kind, form, record, outcome=EXPIRED, status=400)

@@ -163,14 +163,6 @@ def _label(obj) -> str:
     return ""
 
 
-def _primary_key(obj) -> int | None:
-    """The row's id; new rows have one after their INSERT, before their identity is set."""
-    state = inspect(obj)
-    if state.identity:
-        return state.identity[0]
-    return state.mapper.primary_key_from_instance(obj)[0]
-
-
 def _after_flush(session: Session, flush_context) -> None:
     rows = []
     user_id, email = _current_user()
@@ -201,7 +193,9 @@ def _after_flush(session: Session, flush_context) -> None:
                     "actor": actor,
                     "action": action,
                     "entity_type": ENTITY_NAMES[type(obj)],
-                    "entity_id": _primary_key(obj),
+                    # The primary key, also for rows inserted by this flush (their identity
+                    # key is only set after the flush).
+                    "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                     "summary": _label(obj)[:500],
                     "changes": changes,
                 }

@@ -1,69 +1,92 @@
-"""Chart figures, built from the same progress functions as the API so they never disagree.
+"""Figures of the release charts: progress, exchange ratio, pace and implementation score.
 
-Figures are returned as plain dicts (Plotly's JSON); a page embeds them in a
-``<script type="application/json">`` block and ``static/js/charts.js`` draws them.
+Figures are plain dicts (Plotly's JSON) built from the series of
+:mod:`tracker.services.progress` and :mod:`tracker.services.pace`, the same ones the API
+serves. A page embeds them in a ``<script type="application/json">`` block and
+``static/js/charts.js`` draws them. Few points per chart, so ``graph_objects`` validation is
+affordable here; the violence charts (:mod:`tracker.services.charts_violence`) build dicts.
 """
 
 from __future__ import annotations
 
+import html
 import json
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 
-from tracker.models import Commitment, Milestone
-from tracker.services.progress import Progress
+from tracker.models import Agreement, Commitment, Milestone, ReleaseRecord
+from tracker.services.pace import RatioPoint, ScorePoint, WeeklyReleases, long_date
+from tracker.services.progress import Progress, SeriesPoint
 
 PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
+FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"}
+
+
+def plotly_text(text: str) -> str:
+    """Escape user text for Plotly labels, which read a subset of HTML (<b>, <a href>, <br>)."""
+    return html.escape(text, quote=False)
 
 
 def party_label(commitment: Commitment) -> str:
-    """Who releases whom, for legends: "Afghan government → Taliban"."""
+    """Who releases whom, for legends: "Afghan government releases Taliban prisoners"."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
     if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    return f"{obligated}: {commitment.description}"
+        label = f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
+    else:
+        label = f"{obligated}: {commitment.description}"
+    return plotly_text(label)
 
 
-def progress_figure(
-    commitments: Sequence[Commitment],
-    progress: dict[int, Progress],
-    milestones: Sequence[Milestone] = (),
-) -> dict[str, Any]:
-    """Cumulative releases of each countable commitment against its target, with the deadline."""
-    figure = go.Figure()
-    dates = []
-    for index, commitment in enumerate(commitments):
-        colour = PALETTE[index % len(PALETTE)]
-        series = progress[commitment.id].series
-        label = party_label(commitment)
-        unit = commitment.unit or "people"
-        figure.add_trace(
-            go.Scatter(
-                x=[point.date.isoformat() for point in series],
-                y=[point.cumulative for point in series],
-                mode="lines+markers",
-                line={"shape": "hv", "color": colour, "width": 2.5},
-                marker={"size": 7},
-                name=label,
-                hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,}} {unit} released<extra></extra>",
-            )
-        )
-        dates.extend(point.date for point in series)
-        if commitment.target:
-            prefix = "up to " if commitment.target_is_maximum else ""
-            figure.add_hline(
-                y=commitment.target,
-                line={"dash": "dash", "color": colour, "width": 1.5},
-                annotation_text=f"Target: {prefix}{commitment.target:,} {unit}",
-                annotation_position="top left",
-                annotation_font_color=colour,
-            )
-        if commitment.deadline:
-            dates.append(commitment.deadline)
-    deadlines = {c.deadline for c in commitments if c.deadline}
+def short_label(commitment: Commitment) -> str:
+    """A legend entry short enough for a 360 px screen: "Afghan government releases"."""
+    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
+    return plotly_text(f"{obligated} releases")
+
+
+def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+    """Layout shared by every chart: titled axes, a legend under the plot, a white background."""
+    layout = {
+        "margin": {"l": 64, "r": 20, "t": 30, "b": 40},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "closest",
+        "plot_bgcolor": "#fff",
+        "font": FONT,
+        "xaxis": {"title": {"text": x_title}, "showgrid": True, "gridcolor": "#eee"},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#eee"},
+    }
+    layout.update(extra)
+    return layout
+
+
+def to_dict(figure: go.Figure) -> dict[str, Any]:
+    """A figure as the JSON-ready dict the page embeds."""
+    return json.loads(figure.to_json())
+
+
+def in_range(day: date, date_from: date | None, date_to: date | None) -> bool:
+    """Whether a date lies in the (optional, inclusive) filter range."""
+    return (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
+
+
+def record_hover(records: Sequence[ReleaseRecord]) -> str:
+    """Hover lines naming each record of a date, its count and its sources."""
+    lines = []
+    for record in records:
+        what = "running total" if record.kind == "cumulative" else "batch"
+        sources = ", ".join(plotly_text(s.publisher or s.url) for s in record.sources)
+        sources = sources or "no source listed"
+        lines.append(f"{what} {record.count:,} ({sources})")
+    return "<br>".join(lines)
+
+
+def mark_milestones(
+    figure: go.Figure, deadlines: set[date], milestones: Sequence[Milestone]
+) -> None:
+    """Dotted lines at deadlines, grey lines at milestones, shaded bands for milestone periods."""
     for deadline in sorted(deadlines):
         figure.add_vline(x=deadline.isoformat(), line={"dash": "dot", "color": "#555"})
         figure.add_annotation(
@@ -79,22 +102,203 @@ def progress_figure(
     for milestone in milestones:
         if milestone.date in deadlines:
             continue
-        figure.add_vline(x=milestone.date.isoformat(), line={"color": "#bbb", "width": 1})
+        if milestone.end_date:
+            figure.add_vrect(
+                x0=milestone.date.isoformat(),
+                x1=(milestone.end_date + timedelta(days=1)).isoformat(),
+                fillcolor="#999",
+                opacity=0.15,
+                line_width=0,
+            )
+        else:
+            figure.add_vline(x=milestone.date.isoformat(), line={"color": "#bbb", "width": 1})
+
+
+def progress_figure(
+    commitments: Sequence[Commitment],
+    progress: dict[int, Progress],
+    milestones: Sequence[Milestone] = (),
+    records: Sequence[ReleaseRecord] = (),
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """Cumulative releases of each countable commitment against its target.
+
+    The line is progress by DOMAIN.md's rule; reported running totals are separate diamond
+    markers with their low/high estimates as error bars; hover names date, count and sources.
+    """
+    figure = go.Figure()
+    by_date: dict[tuple[int, date], list[ReleaseRecord]] = defaultdict(list)
+    for record in records:
+        by_date[(record.commitment_id, record.date)].append(record)
+    dates: list[date] = []
+    for index, commitment in enumerate(commitments):
+        colour = PALETTE[index % len(PALETTE)]
+        series = [p for p in progress[commitment.id].series if in_range(p.date, date_from, date_to)]
+        unit = plotly_text(commitment.unit or "people")
+        figure.add_trace(
+            go.Scatter(
+                x=[p.date.isoformat() for p in series],
+                y=[p.cumulative for p in series],
+                mode="lines+markers",
+                line={"shape": "hv", "color": colour, "width": 2.5},
+                marker={"size": 7},
+                name=short_label(commitment),
+                customdata=[record_hover(by_date[(commitment.id, p.date)]) for p in series],
+                hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,}} {unit} released<br>%{{customdata}}"
+                "<extra></extra>",
+            )
+        )
+        reported = [
+            r
+            for r in records
+            if r.commitment_id == commitment.id
+            and r.kind == "cumulative"
+            and in_range(r.date, date_from, date_to)
+        ]
+        if reported:
+            figure.add_trace(
+                go.Scatter(
+                    x=[r.date.isoformat() for r in reported],
+                    y=[r.count for r in reported],
+                    mode="markers",
+                    marker={"symbol": "diamond-open", "size": 11, "color": colour},
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [(r.count_high or r.count) - r.count for r in reported],
+                        "arrayminus": [r.count - (r.count_low or r.count) for r in reported],
+                        "color": colour,
+                    },
+                    name=f"{short_label(commitment)}: reported totals",
+                    customdata=[record_hover([r]) for r in reported],
+                    hovertemplate="%{x|%d %b %Y}: reported total %{y:,}<br>%{customdata}"
+                    "<extra></extra>",
+                )
+            )
+        dates.extend(p.date for p in series)
+        if commitment.target:
+            prefix = "up to " if commitment.target_is_maximum else ""
+            figure.add_hline(
+                y=commitment.target,
+                line={"dash": "dash", "color": colour, "width": 1.5},
+                annotation_text=f"Target: {prefix}{commitment.target:,} {unit}",
+                annotation_position="top left",
+                annotation_font_color=colour,
+            )
+        if commitment.deadline and in_range(commitment.deadline, date_from, date_to):
+            dates.append(commitment.deadline)
+    deadlines = {
+        c.deadline for c in commitments if c.deadline and in_range(c.deadline, date_from, date_to)
+    }
+    shown = [m for m in milestones if in_range(m.date, date_from, date_to)]
+    mark_milestones(figure, deadlines, shown)
     if dates:
         start, end = min(dates), max(dates)
         pad = max(timedelta(days=7), (end - start) / 20)
         figure.update_xaxes(range=[(start - pad).isoformat(), (end + pad).isoformat()])
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-        hovermode="closest",
-        plot_bgcolor="#fff",
-        xaxis={"title": {"text": "Date"}, "showgrid": True, "gridcolor": "#eee"},
-        yaxis={
-            "title": {"text": "Cumulative released (people)"},
-            "rangemode": "tozero",
-            "tickformat": ",d",
-            "gridcolor": "#eee",
-        },
+        base_layout("Date", "Cumulative released (people)"),
+        yaxis={"tickformat": ",d"},
     )
-    return json.loads(figure.to_json())
+    return to_dict(figure)
+
+
+def ratio_figure(
+    points: Sequence[RatioPoint], agreed: float, numerator_label: str, denominator_label: str
+) -> dict[str, Any]:
+    """The exchange ratio over time against the agreed ratio (a dashed line)."""
+    shown = [p for p in points if p.ratio is not None]
+    figure = go.Figure(
+        go.Scatter(
+            x=[p.date.isoformat() for p in shown],
+            y=[round(p.ratio, 3) for p in shown],
+            mode="lines+markers",
+            line={"shape": "hv", "color": PALETTE[0], "width": 2.5},
+            name=f"{numerator_label} per {denominator_label} released",
+            customdata=[[p.numerator, p.denominator] for p in shown],
+            hovertemplate="%{x|%d %b %Y}: %{y:.2f} to 1<br>"
+            "(%{customdata[0]:,} / %{customdata[1]:,})<extra></extra>",
+        )
+    )
+    figure.add_hline(
+        y=agreed,
+        line={"dash": "dash", "color": PALETTE[1], "width": 1.5},
+        annotation_text=f"Agreed ratio {agreed:g}:1",
+        annotation_position="top left",
+        annotation_font_color=PALETTE[1],
+    )
+    figure.update_layout(
+        base_layout("Date", f"Ratio ({numerator_label} : {denominator_label} releases)"),
+        showlegend=True,
+    )
+    return to_dict(figure)
+
+
+def pace_figure(
+    commitments: Sequence[Commitment],
+    weekly: dict[int, list[WeeklyReleases]],
+    progress: dict[int, Progress],
+) -> dict[str, Any]:
+    """Releases per week (bars) and, for terms not yet met, the projection at the recent pace."""
+    figure = go.Figure()
+    for index, commitment in enumerate(commitments):
+        colour = PALETTE[index % len(PALETTE)]
+        rows = weekly[commitment.id]
+        figure.add_trace(
+            go.Bar(
+                x=[row.week_start.isoformat() for row in rows],
+                y=[row.released for row in rows],
+                marker={"color": colour},
+                name=f"{short_label(commitment)} per week",
+                hovertemplate="Week of %{x|%d %b %Y}: %{y:,} released<extra></extra>",
+            )
+        )
+        item = progress[commitment.id]
+        if item.projected_completion and item.series:
+            last: SeriesPoint = item.series[-1]
+            figure.add_trace(
+                go.Scatter(
+                    x=[last.date.isoformat(), item.projected_completion.isoformat()],
+                    y=[last.cumulative, commitment.target],
+                    yaxis="y2",
+                    mode="lines+markers",
+                    line={"dash": "dash", "color": colour},
+                    name=f"Projection: target reached {long_date(item.projected_completion)}",
+                    hovertemplate="%{x|%d %b %Y}: %{y:,} (projected cumulative)<extra></extra>",
+                )
+            )
+    layout = base_layout("Week starting", "Released per week (people)", barmode="group")
+    layout["yaxis2"] = {
+        "title": {"text": "Projected cumulative (people)"},
+        "overlaying": "y",
+        "side": "right",
+        "rangemode": "tozero",
+        "showgrid": False,
+    }
+    layout["margin"]["r"] = 64
+    figure.update_layout(layout)
+    return to_dict(figure)
+
+
+def score_figure(scores: dict[Agreement, list[ScorePoint]]) -> dict[str, Any]:
+    """Each agreement's implementation score (PAM, 0-100 %) over time, as a step line."""
+    figure = go.Figure()
+    for index, (agreement, points) in enumerate(scores.items()):
+        shown = [p for p in points if p.score is not None]
+        figure.add_trace(
+            go.Scatter(
+                x=[p.date.isoformat() for p in shown],
+                y=[round(p.score, 2) for p in shown],
+                mode="lines+markers",
+                line={"shape": "hv", "color": PALETTE[index % len(PALETTE)], "width": 2.5},
+                name=plotly_text(agreement.title),
+                hovertemplate="%{x|%d %b %Y}: %{y:.1f} %<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        base_layout("Date", "Implementation score (% of full implementation)"),
+        yaxis={"range": [0, 105], "ticksuffix": " %"},
+        showlegend=True,
+    )
+    return to_dict(figure)

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Numeric, Select, cast, distinct, func, select
 
 from tracker.extensions import db
 from tracker.models import Claim, PeaceProcess, ViolenceReport
+from tracker.models.sources import violence_report_sources
 from tracker.services.progress import PUBLIC
 
 INTERVALS = ("day", "week", "month")
@@ -129,3 +130,228 @@ def summary(
             totals.items(), key=lambda item: (item[0][0], item[0][1] or "")
         )
     ]
+
+
+# --- Comparisons, map cells and record counts: added for the dashboard (issue 5) ---
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """Events and fatalities per day in a period against its baseline, with the change in %."""
+
+    period_start: date
+    period_end: date
+    baseline_start: date
+    baseline_end: date
+    period_events: int
+    period_fatalities: int
+    baseline_events: int
+    baseline_fatalities: int
+
+    @property
+    def period_days(self) -> int:
+        """Days in the period, both ends included."""
+        return (self.period_end - self.period_start).days + 1
+
+    @property
+    def baseline_days(self) -> int:
+        """Days in the baseline, both ends included."""
+        return (self.baseline_end - self.baseline_start).days + 1
+
+    @property
+    def events_per_day(self) -> tuple[float, float]:
+        """(baseline, period) events per day."""
+        return (self.baseline_events / self.baseline_days, self.period_events / self.period_days)
+
+    @property
+    def fatalities_per_day(self) -> tuple[float, float]:
+        """(baseline, period) fatalities per day."""
+        return (
+            self.baseline_fatalities / self.baseline_days,
+            self.period_fatalities / self.period_days,
+        )
+
+    @property
+    def events_change(self) -> float | None:
+        """Change in events per day, in percent of the baseline (None when the baseline is 0)."""
+        return percent_change(*self.events_per_day)
+
+    @property
+    def fatalities_change(self) -> float | None:
+        """Change in fatalities per day, in percent of the baseline."""
+        return percent_change(*self.fatalities_per_day)
+
+
+def percent_change(before: float, after: float) -> float | None:
+    """(after - before) / before in percent; None when there is nothing to compare with."""
+    return (after - before) / before * 100 if before else None
+
+
+def totals_between(
+    process: PeaceProcess,
+    start: date,
+    end: date,
+    filters: ViolenceFilter = ViolenceFilter(),
+    statuses: Sequence[str] = PUBLIC,
+) -> tuple[int, int]:
+    """Events and fatalities from ``start`` to ``end`` (inclusive), one SQL query."""
+    query = select(
+        func.count(ViolenceReport.id), func.coalesce(func.sum(ViolenceReport.fatalities), 0)
+    ).where(
+        ViolenceReport.process_id == process.id,
+        ViolenceReport.status.in_(statuses),
+        ViolenceReport.event_date >= start,
+        ViolenceReport.event_date <= end,
+    )
+    # The period and its baseline are fixed by the agreement: only type and actor filters apply.
+    query = apply_filters(
+        query, ViolenceFilter(event_types=filters.event_types, actor=filters.actor)
+    )
+    events, fatalities = db.session.execute(query).one()
+    return int(events), int(fatalities)
+
+
+def compare_with_baseline(
+    process: PeaceProcess,
+    period: tuple[date, date],
+    baseline: tuple[date, date],
+    filters: ViolenceFilter = ViolenceFilter(),
+    statuses: Sequence[str] = PUBLIC,
+) -> PeriodComparison:
+    """A reduction-in-violence or ceasefire period against its baseline period."""
+    period_events, period_fatalities = totals_between(process, *period, filters, statuses)
+    baseline_events, baseline_fatalities = totals_between(process, *baseline, filters, statuses)
+    return PeriodComparison(
+        period[0],
+        period[1],
+        baseline[0],
+        baseline[1],
+        period_events,
+        period_fatalities,
+        baseline_events,
+        baseline_fatalities,
+    )
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """Reports of one event type aggregated at one rounded location."""
+
+    latitude: float
+    longitude: float
+    event_type: str
+    events: int
+    fatalities: int
+    location: str
+    locations: int
+
+
+MAP_GRID_DEGREES = (0.01, 0.1, 0.5, 1.0, 2.0)
+MAP_MAX_CELLS = 1500
+
+
+def map_cells(
+    process: PeaceProcess,
+    filters: ViolenceFilter = ViolenceFilter(),
+    statuses: Sequence[str] = PUBLIC,
+    max_cells: int = MAP_MAX_CELLS,
+) -> tuple[float, list[MapCell]]:
+    """Reports grouped in SQL by rounded latitude/longitude and event type.
+
+    The finest grid (about 1 km) that yields at most ``max_cells`` cells is used, so a map of
+    100,000 reports stays a few thousand markers at most. Returns (grid in degrees, cells).
+    """
+    for grid in MAP_GRID_DEGREES:
+        cells = _cells_at(process, filters, statuses, grid, max_cells)
+        if cells is not None:
+            return grid, cells
+    return grid, _cells_at(process, filters, statuses, grid, None) or []
+
+
+def _cells_at(process, filters, statuses, grid: float, limit: int | None) -> list[MapCell] | None:
+    """Cells on a grid of ``grid`` degrees; None when there are more than ``limit``."""
+    # round() of a NUMERIC works on both SQLite and PostgreSQL (which has no round(float, n)).
+    lat = func.round(cast(ViolenceReport.latitude / grid, Numeric(12, 4))) * grid
+    lon = func.round(cast(ViolenceReport.longitude / grid, Numeric(12, 4))) * grid
+    query = (
+        select(
+            lat.label("lat"),
+            lon.label("lon"),
+            ViolenceReport.event_type,
+            func.count(),
+            func.coalesce(func.sum(ViolenceReport.fatalities), 0),
+            func.min(ViolenceReport.location),
+            func.count(distinct(ViolenceReport.location)),
+        )
+        .where(
+            ViolenceReport.process_id == process.id,
+            ViolenceReport.status.in_(statuses),
+            ViolenceReport.latitude.is_not(None),
+            ViolenceReport.longitude.is_not(None),
+        )
+        .group_by(lat, lon, ViolenceReport.event_type)
+        .order_by(lat, lon, ViolenceReport.event_type)
+    )
+    query = apply_filters(query, filters)
+    if limit is not None:
+        query = query.limit(limit + 1)
+    rows = db.session.execute(query).all()
+    if limit is not None and len(rows) > limit:
+        return None
+    return [
+        MapCell(
+            round(float(r[0]), 4),
+            round(float(r[1]), 4),
+            r[2],
+            int(r[3]),
+            int(r[4]),
+            r[5],
+            int(r[6]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RecordCount:
+    """How many reports a view is built on, from how many distinct sources, up to which date."""
+
+    records: int
+    sources: int
+    as_of: date | None
+
+
+def record_count(
+    process: PeaceProcess,
+    filters: ViolenceFilter = ViolenceFilter(),
+    statuses: Sequence[str] = PUBLIC,
+) -> RecordCount:
+    """Reports matching the filters, their distinct sources and latest date (SQL)."""
+    reports = apply_filters(
+        select(func.count(ViolenceReport.id), func.max(ViolenceReport.event_date)).where(
+            ViolenceReport.process_id == process.id, ViolenceReport.status.in_(statuses)
+        ),
+        filters,
+    )
+    records, latest = db.session.execute(reports).one()
+    links = violence_report_sources.c
+    source_query = apply_filters(
+        select(func.count(distinct(links.source_id)))
+        .select_from(ViolenceReport)
+        .join(violence_report_sources, links.violence_report_id == ViolenceReport.id)
+        .where(ViolenceReport.process_id == process.id, ViolenceReport.status.in_(statuses)),
+        filters,
+    )
+    return RecordCount(int(records), int(db.session.scalar(source_query) or 0), latest)
+
+
+def actors(process: PeaceProcess, statuses: Sequence[str] = PUBLIC) -> list[str]:
+    """The distinct perpetrators (actor1) of the process's reports, for the actor filter."""
+    return list(
+        db.session.scalars(
+            select(ViolenceReport.actor1)
+            .where(ViolenceReport.process_id == process.id, ViolenceReport.status.in_(statuses))
+            .group_by(ViolenceReport.actor1)
+            .order_by(ViolenceReport.actor1)
+        )
+    )

@@ -1,0 +1,370 @@
+"""A process's dashboard: every chart's figure, data table, caption counts and CSV rows.
+
+The one place that pages, CSV downloads and tests use. Each chart is built from the same
+progress and aggregation functions as the API (progress.py, pace.py, violence.py), so a page,
+its CSV and the API can never disagree: the table under a chart and its CSV are the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from tracker.extensions import db
+from tracker.models import Commitment, Milestone, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.models.base import PAM_STATUS_LABELS
+from tracker.services import charts, pace, violence
+from tracker.services.chart_data import (  # noqa: F401  - parse_params is re-exported for views
+    Chart,
+    Column,
+    DashboardParams,
+    parse_params,
+)
+from tracker.services.dashboard_violence import build_map, build_riv, build_violence
+from tracker.services.progress import (
+    PUBLIC,
+    Progress,
+    implementation_score,
+    pam_status,
+    progress_for,
+)
+from tracker.services.public import visible_commitments
+
+
+class Dashboard:
+    """The inputs shared by a process's charts, each computed once and only when needed."""
+
+    def __init__(self, process: PeaceProcess, params: DashboardParams | None = None):
+        self.process = process
+        self.params = params or DashboardParams()
+
+    @cached_property
+    def commitments(self) -> list[Commitment]:
+        """The process's published commitments."""
+        return visible_commitments(self.process)
+
+    @cached_property
+    def countable(self) -> list[Commitment]:
+        """Published terms with a numeric target (prisoner releases)."""
+        return [c for c in self.commitments if c.is_countable]
+
+    @cached_property
+    def progress(self) -> dict[int, Progress]:
+        """Progress of every countable term, unfiltered (as the API serves it)."""
+        return progress_for(self.countable)
+
+    @cached_property
+    def milestones(self) -> list[Milestone]:
+        """Published milestones."""
+        return [m for m in self.process.milestones if m.status in PUBLIC]
+
+    @cached_property
+    def release_records(self) -> list:
+        """Published release records of the countable terms within the date filter."""
+        return pace.published_releases(
+            [c.id for c in self.countable], self.params.date_from, self.params.date_to
+        )
+
+    @cached_property
+    def violence_count(self) -> violence.RecordCount:
+        """Reports matching the filters and their distinct sources."""
+        return violence.record_count(self.process, self.params.filters)
+
+    def in_range(self, day: date) -> bool:
+        """Whether a date is inside the date filter."""
+        return charts.in_range(day, self.params.date_from, self.params.date_to)
+
+    def chart(self, key: str) -> Chart | None:
+        """One chart by key (None when the process has nothing for it)."""
+        return BUILDERS[key](self)
+
+    def charts(self) -> list[Chart]:
+        """Every chart the process has data or terms for, in page order."""
+        return [chart for key in BUILDERS if (chart := self.chart(key)) is not None]
+
+    def release_chart(self, key, title, summary, figure, columns, rows, **extra) -> Chart:
+        """A chart built on the release records within the date filter."""
+        count = pace.release_count(self.release_records)
+        return Chart(
+            key, title, summary, figure, columns, rows, count.records, count.sources,
+            count.as_of, **extra,
+        )  # fmt: skip
+
+    def violence_chart(self, key, title, summary, figure, columns, rows, **extra) -> Chart:
+        """A chart built on the violence reports matching the filters."""
+        count = self.violence_count
+        return Chart(
+            key, title, summary, figure, columns, rows, count.records, count.sources,
+            count.as_of, **extra,
+        )  # fmt: skip
+
+
+def build_progress(board: Dashboard) -> Chart | None:
+    """Cumulative releases of each side against its target."""
+    if not board.countable:
+        return None
+    records_by_date: dict[tuple[int, date], list[int]] = {}
+    for record in board.release_records:
+        records_by_date.setdefault((record.commitment_id, record.date), []).append(record.id)
+    rows, parts = [], []
+    for commitment in board.countable:
+        item = board.progress[commitment.id]
+        for point in item.series:
+            if board.in_range(point.date):
+                rows.append(
+                    {
+                        "commitment_id": commitment.id,
+                        "side": charts.party_label(commitment),
+                        "date": point.date,
+                        "cumulative": point.cumulative,
+                        "percent": pace_percent(point.cumulative, commitment.target),
+                        "records": records_by_date.get((commitment.id, point.date), []),
+                    }
+                )
+        prefix = "up to " if commitment.target_is_maximum else ""
+        parts.append(
+            f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
+            f"{commitment.target:,} ({item.percent or 0:.0f} %) as of {pace.long_date(item.as_of)}"
+        )
+    figure = charts.progress_figure(
+        board.countable,
+        board.progress,
+        board.milestones,
+        board.release_records,
+        board.params.date_from,
+        board.params.date_to,
+    )
+    columns = [
+        Column("commitment_id", "Term id", "number"),
+        Column("side", "Side"),
+        Column("date", "Date", "date"),
+        Column("cumulative", "Cumulative released", "number"),
+        Column("percent", "% of target", "percent"),
+        Column("records", "Release records", "records"),
+    ]
+    return board.release_chart(
+        "progress",
+        "Cumulative prisoner releases against the targets",
+        ". ".join(parts) + ".",
+        figure,
+        columns,
+        rows,
+        note="Line: progress (a reported running total counts with the batches after it). "
+        "Diamonds: reported running totals, with low/high estimates as error bars. "
+        "Dashed lines: targets. Dotted line: deadline.",
+    )
+
+
+def pace_percent(value: int, target: int | None) -> float | None:
+    """Percent of target rounded to two decimals for tables and CSV (display only)."""
+    return round(value * 100 / target, 2) if target else None
+
+
+def build_ratio(board: Dashboard) -> Chart | None:
+    """One side's releases over the other's, against the agreed ratio."""
+    pair = pace.exchange_pair(board.countable)
+    if pair is None:
+        return None
+    first, second = pair
+    agreed = pace.agreed_ratio(pair)
+    points = [
+        p
+        for p in pace.ratio_series(
+            board.progress[first.id].series, board.progress[second.id].series
+        )
+        if board.in_range(p.date)
+    ]
+    top = first.obligated_party.label
+    bottom = second.obligated_party.label
+    rows = [
+        {
+            "date": p.date,
+            "numerator": p.numerator,
+            "denominator": p.denominator,
+            "ratio": round(p.ratio, 3) if p.ratio is not None else None,
+        }
+        for p in points
+    ]
+    latest = next((p for p in reversed(points) if p.ratio is not None), None)
+    summary = f"Agreed ratio {agreed:g}:1 ({first.target:,} for {second.target:,})."
+    if latest:
+        summary += (
+            f" On {pace.long_date(latest.date)}: {latest.numerator:,} released by {top} for "
+            f"{latest.denominator:,} by {bottom}, a ratio of {latest.ratio:.2f}:1."
+        )
+    columns = [
+        Column("date", "Date", "date"),
+        Column("numerator", f"Released by {top}", "number"),
+        Column("denominator", f"Released by {bottom}", "number"),
+        Column("ratio", "Ratio (to 1)", "number"),
+    ]
+    figure = charts.ratio_figure(points, agreed, top, bottom)
+    return board.release_chart(
+        "ratio", f"Exchange ratio: {top} releases per {bottom} release", summary, figure, columns,
+        rows, note=f"Dashed line: the agreed ratio, {agreed:g}:1. "
+        f"No ratio while {bottom} has released none.",
+    )  # fmt: skip
+
+
+def build_pace(board: Dashboard) -> Chart | None:
+    """Releases per week, and the projection sentence for every countable term."""
+    if not board.countable:
+        return None
+    weekly, rows, sentences = {}, [], []
+    for commitment in board.countable:
+        item = board.progress[commitment.id]
+        weekly[commitment.id] = [
+            w for w in pace.weekly_releases(item.series) if board.in_range(w.week_start)
+        ]
+        for week in weekly[commitment.id]:
+            rows.append(
+                {
+                    "side": charts.party_label(commitment),
+                    "week_start": week.week_start,
+                    "released": week.released,
+                    "cumulative": week.cumulative,
+                }
+            )
+        sentences.append(f"{charts.party_label(commitment)}: {pace.projection_sentence(item)}")
+    columns = [
+        Column("side", "Side"),
+        Column("week_start", "Week starting (Monday)", "date"),
+        Column("released", "Released that week", "number"),
+        Column("cumulative", "Cumulative at week end", "number"),
+    ]
+    figure = charts.pace_figure(board.countable, weekly, board.progress)
+    return board.release_chart(
+        "pace", "Pace of releases per week, and the projection", " ".join(sentences), figure,
+        columns, rows, sentences=sentences,
+        note="Projection: at the pace of the 30 days up to the latest record.",
+    )  # fmt: skip
+
+
+def build_score(board: Dashboard) -> Chart | None:
+    """Each agreement's PAM implementation score over time, with its terms' statuses."""
+    agreements = [a for a in board.process.agreements if a.status in PUBLIC]
+    scores = {}
+    rows = []
+    for agreement in agreements:
+        dates = [d for d in pace.score_dates(agreement) if board.in_range(d)]
+        points = pace.score_series(agreement, dates)
+        if any(p.score is not None for p in points):
+            scores[agreement] = points
+        for point in points:
+            if point.score is not None:
+                rows.append(
+                    {
+                        "agreement": agreement.title,
+                        "date": point.date,
+                        "score": round(point.score, 2),
+                    }
+                )
+    if not scores:
+        return None
+    summary = " ".join(
+        f"{a.title}: {points[-1].score:.0f} % on {pace.long_date(points[-1].date)}."
+        for a, points in scores.items()
+    )
+    columns = [
+        Column("agreement", "Agreement"),
+        Column("date", "Date", "date"),
+        Column("score", "Implementation score (%)", "number"),
+    ]
+    return board.release_chart(
+        "score", "Implementation score (Peace Accords Matrix)", summary,
+        charts.score_figure(scores), columns, rows,
+        note="Score: the sum of the terms' statuses (0-3) over 3 x the number of terms.",
+    )  # fmt: skip
+
+
+def term_statuses(board: Dashboard, on: date | None = None) -> list[dict[str, Any]]:
+    """Every published term with its PAM status (0-3) today, for the table under the score."""
+    on = on or board.params.date_to or date.today()
+    rows = []
+    for commitment in board.commitments:
+        status = pam_status(commitment, on, PUBLIC, board.progress.get(commitment.id))
+        rows.append(
+            {
+                "agreement": commitment.agreement.title,
+                "term": commitment.description,
+                "status": status,
+                "label": PAM_STATUS_LABELS[status],
+                "basis": "from progress" if commitment.is_countable else "set by researchers",
+            }
+        )
+    return rows
+
+
+BUILDERS: dict[str, Callable[[Dashboard], Chart | None]] = {
+    "progress": build_progress,
+    "ratio": build_ratio,
+    "pace": build_pace,
+    "score": build_score,
+    "violence": build_violence,
+    "riv": build_riv,
+    "map": build_map,
+}
+
+
+def chart_csv(chart: Chart) -> str:
+    """The chart's table as CSV: the same rows and columns the page shows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column.key for column in chart.columns])
+    for row in chart.rows:
+        writer.writerow([csv_value(row.get(column.key)) for column in chart.columns])
+    return out.getvalue()
+
+
+def csv_value(value: Any) -> Any:
+    """Dates as ISO strings, record id lists joined by ";", None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return value
+
+
+def recent_reports(board: Dashboard, limit: int = 50) -> tuple[list, int]:
+    """The newest reports matching the filters (each links to its public page), and the total."""
+    query = violence.filtered_reports(board.process, board.params.filters)
+    reports = list(
+        db.session.scalars(
+            query.order_by(ViolenceReport.event_date.desc(), ViolenceReport.id.desc()).limit(limit)
+        )
+    )
+    return reports, board.violence_count.records
+
+
+def public_release(process: PeaceProcess, record_id: int) -> ReleaseRecord | None:
+    """A published release record of a published term of this process, or None."""
+    record = db.session.get(ReleaseRecord, record_id)
+    if record is None or record.status not in PUBLIC:
+        return None
+    if record.commitment not in visible_commitments(process):
+        return None
+    return record
+
+
+def public_report(process: PeaceProcess, report_id: int) -> ViolenceReport | None:
+    """A published violence report of this process, or None."""
+    report = db.session.get(ViolenceReport, report_id)
+    if report is None or report.status not in PUBLIC or report.process_id != process.id:
+        return None
+    return report
+
+
+def agreement_scores(process: PeaceProcess, on: date | None = None) -> list[tuple[str, float]]:
+    """Each published agreement's implementation score today, for the home page."""
+    on = on or date.today()
+    return [
+        (agreement.title, score)
+        for agreement in process.agreements
+        if agreement.status in PUBLIC and (score := implementation_score(agreement, on)) is not None
+    ]

@@ -1,0 +1,186 @@
+"""The dashboard's violence charts: events and fatalities over time, each reduction-in-violence
+term against its baseline, and the incident map. All numbers are SQL aggregates from
+:mod:`tracker.services.violence` (the functions the API's summary endpoint uses)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.services import charts_violence, violence
+from tracker.services.chart_data import Chart, Column
+from tracker.services.pace import long_date
+
+if TYPE_CHECKING:
+    from tracker.services.dashboard import Dashboard
+
+INTERVAL_WORDS = {"day": "day", "week": "week", "month": "month"}
+
+
+def build_violence(board: Dashboard) -> Chart | None:
+    """Events and fatalities per day, week or month, stacked by event type."""
+    interval = board.params.interval
+    totals = violence.summary(board.process, interval, board.params.filters, by_type=True)
+    if not totals and not board.violence_count.records:
+        return None
+    periods = [
+        (c.period_start, c.period_end, c.description or "Agreed period")
+        for c in board.commitments
+        if c.kind == "violence_reduction" and c.period_start and c.period_end
+    ]
+    milestones = [m for m in board.milestones if board.in_range(m.date)]
+    figure = charts_violence.violence_figure(totals, interval, milestones, periods)
+    rows = [
+        {
+            "period_start": t.start,
+            "event_type": t.event_type,
+            "events": t.events,
+            "fatalities": t.fatalities,
+        }
+        for t in totals
+    ]
+    events = sum(t.events for t in totals)
+    fatalities = sum(t.fatalities for t in totals)
+    busiest = max(totals, key=lambda t: t.events, default=None)
+    summary = f"{plural(events, 'event')} and {plural(fatalities, 'fatality', 'fatalities')}"
+    if totals:
+        summary += f" from {long_date(totals[0].start)} to {long_date(board.violence_count.as_of)}"
+    if busiest:
+        summary += (
+            f"; the busiest {INTERVAL_WORDS[interval]} for one event type was "
+            f"{long_date(busiest.start)} ({busiest.events:,} {busiest.event_type} events)"
+        )
+    columns = [
+        Column("period_start", f"{interval.capitalize()} starting", "date"),
+        Column("event_type", "Event type"),
+        Column("events", "Events", "number"),
+        Column("fatalities", "Fatalities", "number"),
+    ]
+    return board.violence_chart(
+        "violence", f"Violence per {interval}: events and fatalities by event type",
+        summary + ".", figure, columns, rows,
+        note="Green bands: agreed reduction-in-violence or ceasefire periods. "
+        "Grey bands and dotted lines: milestones.",
+    )  # fmt: skip
+
+
+def build_riv(board: Dashboard) -> Chart | None:
+    """Each reduction-in-violence or ceasefire term's period against its baseline."""
+    terms = [
+        c
+        for c in board.commitments
+        if c.kind == "violence_reduction"
+        and c.period_start
+        and c.period_end
+        and c.baseline_start
+        and c.baseline_end
+    ]
+    if not terms:
+        return None
+    comparisons, rows, sentences = [], [], []
+    for term in terms:
+        result = violence.compare_with_baseline(
+            board.process,
+            (term.period_start, term.period_end),
+            (term.baseline_start, term.baseline_end),
+            board.params.filters,
+        )
+        label = f"{long_date(term.period_start)}–{long_date(term.period_end)}"
+        comparisons.append((label, result))
+        (base_events, events), (base_deaths, deaths) = (
+            result.events_per_day,
+            result.fatalities_per_day,
+        )
+        rows.append(
+            {
+                "term": term.description,
+                "period": f"{term.period_start.isoformat()}/{term.period_end.isoformat()}",
+                "baseline": f"{term.baseline_start.isoformat()}/{term.baseline_end.isoformat()}",
+                "baseline_events_per_day": round(base_events, 3),
+                "period_events_per_day": round(events, 3),
+                "events_change_percent": rounded(result.events_change),
+                "baseline_fatalities_per_day": round(base_deaths, 3),
+                "period_fatalities_per_day": round(deaths, 3),
+                "fatalities_change_percent": rounded(result.fatalities_change),
+            }
+        )
+        sentences.append(
+            f"{label}: {events:.2f} events per day against {base_events:.2f} in the baseline "
+            f"({change_words(result.events_change)}), {deaths:.2f} fatalities per day against "
+            f"{base_deaths:.2f} ({change_words(result.fatalities_change)})."
+        )
+    columns = [
+        Column("term", "Term"),
+        Column("period", "Agreed period"),
+        Column("baseline", "Baseline period"),
+        Column("baseline_events_per_day", "Baseline events/day", "number"),
+        Column("period_events_per_day", "Period events/day", "number"),
+        Column("events_change_percent", "Change in events (%)", "number"),
+        Column("baseline_fatalities_per_day", "Baseline fatalities/day", "number"),
+        Column("period_fatalities_per_day", "Period fatalities/day", "number"),
+        Column("fatalities_change_percent", "Change in fatalities (%)", "number"),
+    ]
+    return board.violence_chart(
+        "riv", "Reduction in violence: agreed periods against their baselines",
+        " ".join(sentences), charts_violence.riv_figure(comparisons), columns, rows,
+        sentences=sentences,
+        note="Per day, both ends of each period included. The date filter does not apply: "
+        "the periods are fixed by the agreement.",
+    )  # fmt: skip
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """1 -> "1 event"; 2,000 -> "2,000 events"."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def rounded(value: float | None) -> float | None:
+    """A percentage rounded to one decimal for tables and CSV."""
+    return round(value, 1) if value is not None else None
+
+
+def change_words(change: float | None) -> str:
+    """-62.5 -> "down 62.5 %"; None -> "no baseline events to compare with"."""
+    if change is None:
+        return "no baseline events to compare with"
+    if change == 0:
+        return "no change"
+    return f"{'down' if change < 0 else 'up'} {abs(change):.1f} %"
+
+
+def build_map(board: Dashboard) -> Chart | None:
+    """Incidents on a map, aggregated by rounded location and event type."""
+    grid, cells = violence.map_cells(board.process, board.params.filters)
+    if not cells:
+        return None
+    rows = [
+        {
+            "latitude": c.latitude,
+            "longitude": c.longitude,
+            "location": c.location,
+            "places": c.locations,
+            "event_type": c.event_type,
+            "events": c.events,
+            "fatalities": c.fatalities,
+        }
+        for c in cells
+    ]
+    events = sum(c.events for c in cells)
+    places = len({(c.latitude, c.longitude) for c in cells})
+    summary = (
+        f"{plural(events, 'event')} with coordinates at {plural(places, 'place')}"
+        f" (grouped to {grid:g}°)."
+    )
+    columns = [
+        Column("latitude", "Latitude", "number"),
+        Column("longitude", "Longitude", "number"),
+        Column("location", "Place (first name in the group)"),
+        Column("places", "Places grouped", "number"),
+        Column("event_type", "Event type"),
+        Column("events", "Events", "number"),
+        Column("fatalities", "Fatalities", "number"),
+    ]
+    return board.violence_chart(
+        "map", "Map of incidents", summary, charts_violence.map_figure(cells, grid), columns, rows,
+        note=f"Markers group reports within {grid:g}° of latitude and longitude; area grows with "
+        "fatalities; colour is the event type. Reports without coordinates are not mapped.",
+    )  # fmt: skip
