@@ -194,7 +194,7 @@ def test_an_edit_form_opens_with_the_record_values(app, client, ids):
 
 def test_unknown_kinds_and_records_are_404s(client, ids):
     assert client.get("/manage/spaceship/new").status_code == 404
-    assert client.get("/manage/release/999/edit").status_code == 404
+    assert client.get("/manage/release/999999999/edit").status_code == 404
     assert client.get("/manage/status/1/edit").status_code == 404
 
 

@@ -89,7 +89,7 @@ def test_sources_are_reused_by_url_not_duplicated(app, client, ids):
         ("count_high", "50", "High estimate (50) is less than count (100)"),
         ("sources-0-url", "reuters.com/article", "is not a web address starting with http"),
         ("location", "x" * 201, "characters long; the limit is 200"),
-        ("commitment_id", "999999", "is not one of the choices"),
+        ("commitment_id", "999999999", "is not one of the choices"),
     ],
 )
 def test_each_rule_has_its_message_at_the_field_and_in_the_summary(
