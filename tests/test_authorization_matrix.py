@@ -159,6 +159,57 @@ MATRIX: list[Row] = [
         ADMINS,
         url="/admin/users/{target}/reset-password",
     ),
+    # Records entry and review (issue 3): researchers and admins; settings for admins only.
+    Row("/manage/", "GET", MEMBERS),
+    Row("/manage/review", "GET", MEMBERS),
+    Row("/manage/settings", "GET", ADMINS),
+    Row("/manage/settings", "POST", ADMINS, data={"review_required": "y"}),
+    Row("/manage/<kind_name>/", "GET", MEMBERS, url="/manage/release/"),
+    Row("/manage/<kind_name>/new", "GET", MEMBERS, url="/manage/release/new"),
+    Row("/manage/<kind_name>/new", "POST", MEMBERS, url="/manage/release/new", data={"count": ""}),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/edit",
+        "GET",
+        MEMBERS,
+        url="/manage/release/{release}/edit",
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/edit",
+        "POST",
+        MEMBERS,
+        url="/manage/release/{release}/edit",
+        data={"count": ""},
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/history",
+        "GET",
+        MEMBERS,
+        url="/manage/release/{release}/history",
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/history/<int:event_id>/restore",
+        "POST",
+        MEMBERS,
+        url="/manage/release/{release}/history/0/restore",
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/publish",
+        "POST",
+        MEMBERS,
+        url="/manage/violence/{report}/publish",
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/archive",
+        "POST",
+        MEMBERS,
+        url="/manage/violence/{report}/archive",
+    ),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/restore",
+        "POST",
+        MEMBERS,
+        url="/manage/violence/{report}/restore",
+    ),
 ]
 
 # Values for the {placeholders} of Row.url, from the `world` fixture.

@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.extensions import csrf
     from tracker.imports import bp as imports_bp
     from tracker.main import bp as main_bp
+    from tracker.records import bp as records_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(imports_bp)
+    app.register_blueprint(records_bp, url_prefix="/manage")
 
 
 def register_errorhandlers(app: Flask) -> None:

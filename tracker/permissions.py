@@ -58,3 +58,18 @@ def require_account_manager(target) -> None:
         abort(404, "There is no such user.")
     if not can_manage_accounts(current_user):
         abort(403)
+
+
+# --- Records entry and review (issue 3) ----------------------------------------------------
+# Kept together at the end of the module so other features can append their own checks.
+
+EDITOR_ROLES = ("researcher", "admin")
+
+
+def can_publish(user, record) -> bool:
+    """A second person publishes: nobody publishes their own changes, unless review is off."""
+    from tracker.services.review import may_publish
+
+    if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
+        return False
+    return may_publish(user, record)

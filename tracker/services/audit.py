@@ -126,15 +126,30 @@ def _column_changes(obj, created: bool) -> dict[str, dict[str, Any]]:
     return changes
 
 
+def claim_snapshot(report) -> list[dict[str, Any]]:
+    """A violence report's claims as JSON-safe dicts, in order: what its audit events carry."""
+    return [
+        {
+            "actor": claim.actor,
+            "stance": claim.stance,
+            "stated_on": jsonable(claim.stated_on),
+            "notes": claim.notes or "",
+            "source_url": claim.sources[0].url if claim.sources else None,
+        }
+        for claim in report.claims
+    ]
+
+
 def _action_for(obj, changes: dict, default: str) -> str:
     status = changes.get("status")
     if default == "update" and status:
+        # Leaving the archive is a restore, whichever status the record returns to.
+        if status["before"] == "archived":
+            return "restore"
         if status["after"] == "published":
             return "publish"
         if status["after"] == "archived":
             return "archive"
-        if status["before"] == "archived":
-            return "restore"
     return default
 
 
@@ -153,6 +168,7 @@ def _after_flush(session: Session, flush_context) -> None:
     user_id, email = _current_user()
     actor = email or session.info.get("audit_actor", "")
     override = session.info.get("audit_action")
+    extra = session.info.get("audit_extra", {})
     now = utcnow()
     for default, objects in (
         ("create", session.new),
@@ -163,6 +179,8 @@ def _after_flush(session: Session, flush_context) -> None:
             if not isinstance(obj, AUDITED):
                 continue
             changes = _column_changes(obj, created=default == "create")
+            # Changes the caller computed (a report's claims) join the record's own event.
+            changes.update(extra.pop(id(obj), {}))
             if default == "update" and not changes:
                 continue
             action = _action_for(obj, changes, default)

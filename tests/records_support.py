@@ -1,0 +1,63 @@
+"""Helpers for the records tests: a small process to enter data into, and form posting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from tests import factories
+from tracker.extensions import db
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def make_process(app) -> dict[str, int]:
+    """A published process with parties, an agreement signed 29 Feb 2020 and two commitments."""
+    with app.app_context():
+        process = factories.process(slug="afghanistan-2020", name="Afghanistan 2020")
+        government = factories.party(process, "Islamic Republic of Afghanistan", "government")
+        taliban = factories.party(process, "Taliban", "armed_group")
+        agreement = factories.agreement(process, key="doha", signed_on=date(2020, 2, 29))
+        agreement.signatories = [government, taliban]
+        releases = factories.commitment(
+            agreement, key="gov-releases", target=5000, target_is_maximum=True
+        )
+        other = factories.commitment(agreement, key="talks", target=None, kind="other")
+        db.session.commit()
+        return {
+            "process": process.id,
+            "agreement": agreement.id,
+            "commitment": releases.id,
+            "other": other.id,
+            "government": government.id,
+            "taliban": taliban.id,
+        }
+
+
+def token(client, path: str) -> str:
+    """The CSRF token of the form at ``path``."""
+    page = client.get(path).get_data(as_text=True)
+    match = TOKEN.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def form_values(page: str) -> dict[str, str]:
+    """The hidden version fields of a rendered form (to submit an edit like a browser)."""
+    values = {}
+    for name in ("version", "seen_event"):
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)
+        if match:
+            values[name] = match.group(1)
+    return values
+
+
+def post(client, path: str, data: dict, form_path: str | None = None):
+    """POST ``data`` with the CSRF token of the form at ``form_path`` (default: ``path``)."""
+    return client.post(path, data={"csrf_token": token(client, form_path or path), **data})
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: tags removed, whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")

@@ -1,0 +1,29 @@
+"""Lists of records with filters and pagination (GET forms: bookmarkable, no JavaScript)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from tracker.models.base import ACLED_EVENT_TYPES, REVIEW_STATUS, VERIFICATION
+from tracker.records import bp
+from tracker.records.helpers import active_processes, get_kind
+from tracker.services.record_lists import FILTERS, listing
+
+
+@bp.get("/<kind_name>/")
+def record_list(kind_name: str):
+    """A kind's records, newest first, filtered by the query string."""
+    kind = get_kind(kind_name)
+    page = listing(kind, request.args)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "records/list.html",
+        kind=kind,
+        listing=page,
+        filters=FILTERS.get(kind.name, ("status",) if kind.reviewed else ()),
+        args=args,
+        processes=active_processes(),
+        statuses=REVIEW_STATUS,
+        verifications=VERIFICATION,
+        event_types=list(ACLED_EVENT_TYPES),
+    ), (400 if page.errors else 200)

@@ -1,0 +1,301 @@
+"""Create and update records from researchers' forms: validate, warn, lock, write, audit.
+
+Every record kind (see :mod:`tracker.services.entry_rules`) is saved through :func:`save`, so
+validation, the confirmable warnings, optimistic locking and the audit trail work the same way
+for release records, violence reports and everything else. Field values are validated by the
+parsers of :mod:`tracker.services.fields`, the same ones the CSV imports and bundles use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.extensions import db
+from tracker.models import AuditEvent, Claim
+from tracker.models.base import ReviewedMixin, utcnow
+from tracker.services import fields
+from tracker.services.audit import ENTITY_NAMES, claim_snapshot
+from tracker.services.records import SourceCache
+
+FORM_ERROR = "__all__"  # errors about the whole form rather than one field
+MAX_SOURCES = 20
+MAX_CLAIMS = 20
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a researcher should check before saving; ``link`` points at a related record."""
+
+    message: str
+    link: tuple[str, int] | None = None  # (kind name, record id)
+
+
+@dataclass
+class Kind:
+    """How one record kind is validated and written."""
+
+    name: str  # as in URLs: "release", "violence"
+    label: str  # as people say it: "release record"
+    model: type
+    parsers: Mapping[str, Callable[[Any], Any]]
+    check: Callable[[dict, Any], dict[str, str]] = lambda clean, record: {}
+    warn: Callable[[dict, Any], list[Warning]] = lambda clean, record: []
+    sources: bool = True
+    claims: bool = False
+    editable: bool = True
+    # Attributes that hold related objects given by id lists (signatories).
+    relations: Mapping[str, Callable[[list[int]], list]] = field(default_factory=dict)
+    plural: str = ""  # "parties"; the label plus "s" when empty
+
+    @property
+    def labels(self) -> str:
+        """The plural label: "release records", "parties"."""
+        return self.plural or f"{self.label}s"
+
+    @property
+    def a_label(self) -> str:
+        """The label with its article: "a release record", "an agreement"."""
+        return ("an " if self.label[0] in "aeiou" else "a ") + self.label
+
+    @property
+    def reviewed(self) -> bool:
+        """Records of this kind go through review (they carry a review status)."""
+        return issubclass(self.model, ReviewedMixin)
+
+    @property
+    def entity(self) -> str:
+        """The entity name used by audit events."""
+        return ENTITY_NAMES[self.model]
+
+
+@dataclass
+class Outcome:
+    """What happened to a save: the record, or errors, warnings to confirm, or a conflict."""
+
+    record: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+    conflict: list[AuditEvent] | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.record is not None and not self.errors and self.conflict is None
+
+
+def parse_sources(rows: list[Mapping[str, Any]], prefix: str = "sources") -> tuple[list, dict]:
+    """Source rows (url, publisher, title) -> clean rows and errors by field id; blanks skipped."""
+    clean, errors, seen = [], {}, set()
+    for index, row in enumerate(rows[:MAX_SOURCES]):
+        values = {key: (row.get(key) or "") for key in ("url", "publisher", "title")}
+        if all(fields.is_blank(value) for value in values.values()):
+            continue
+        try:
+            url = fields.url(values["url"])
+        except fields.FieldError as error:
+            errors[f"{prefix}-{index}-url"] = f"Source URL {error}"
+            continue
+        try:
+            publisher = fields.text(200)(values["publisher"])
+            title = fields.text(1000)(values["title"])
+        except fields.FieldError as error:
+            errors[f"{prefix}-{index}-title"] = f"Source details {error}"
+            continue
+        if url not in seen:
+            seen.add(url)
+            clean.append({"url": url, "publisher": publisher, "title": title})
+    return clean, errors
+
+
+CLAIM_PARSERS = {
+    "actor": fields.required_text(fields.MAX_NAME),
+    "stance": fields.choice(("claimed", "denied")),
+    "stated_on": fields.optional_date,
+    "notes": fields.text(fields.MAX_NOTES),
+    "source_url": fields.optional(fields.url),
+}
+
+
+def parse_claims(rows: list[Mapping[str, Any]]) -> tuple[list, dict]:
+    """Claim rows (actor, stance, date, source) -> clean rows and errors; empty rows skipped."""
+    clean, errors = [], {}
+    for index, row in enumerate(rows[:MAX_CLAIMS]):
+        if all(fields.is_blank(row.get(key)) for key in ("actor", "stated_on", "source_url")):
+            continue
+        values, row_errors = fields.parse_fields(row, CLAIM_PARSERS)
+        for name, message in row_errors.items():
+            label = {"stated_on": "date", "source_url": "source URL"}.get(name, name)
+            errors[f"claims-{index}-{name}"] = f"Claim {index + 1}: {label} {message}"
+        if not row_errors:
+            clean.append(values)
+    return clean, errors
+
+
+def validate(kind: Kind, raw: Mapping[str, Any], record: Any = None) -> tuple[dict, dict]:
+    """Clean values and errors (by form field id) for a submitted form."""
+    clean, errors = fields.parse_fields(raw, kind.parsers)
+    if kind.sources:
+        clean["sources"], source_errors = parse_sources(list(raw.get("sources") or []))
+        errors.update(source_errors)
+    if kind.claims:
+        clean["claims"], claim_errors = parse_claims(list(raw.get("claims") or []))
+        errors.update(claim_errors)
+    for name in kind.relations:
+        clean[name] = raw.get(name) or []
+    if not errors:
+        errors.update(kind.check(clean, record))
+    return clean, errors
+
+
+def apply(kind: Kind, record: Any, clean: Mapping[str, Any]) -> None:
+    """Write clean values onto the record: columns, sources by URL, relations, claims."""
+    for name in kind.parsers:
+        if getattr(record, name, None) != clean[name]:
+            setattr(record, name, clean[name])
+    for name, load in kind.relations.items():
+        wanted = load(clean[name])
+        if [item.id for item in getattr(record, name)] != [item.id for item in wanted]:
+            setattr(record, name, wanted)
+    if kind.sources:
+        cache = SourceCache()
+        sources = [cache.get(row["url"], row["publisher"]) for row in clean["sources"]]
+        for row, source in zip(clean["sources"], sources, strict=True):
+            if row["title"] and not source.title:
+                source.title = row["title"]
+        if [id(s) for s in record.sources] != [id(s) for s in sources]:
+            record.sources = sources
+    if kind.claims:
+        write_claims(record, clean["claims"])
+
+
+def write_claims(report: Any, rows: list[Mapping[str, Any]]) -> None:
+    """Update the report's claims in place by position; extra ones are removed."""
+    cache = SourceCache()
+    for index, row in enumerate(rows):
+        if index < len(report.claims):
+            claim = report.claims[index]
+        else:
+            claim = Claim(actor=row["actor"], stance=row["stance"])
+            report.claims.append(claim)
+        for name in ("actor", "stance", "stated_on", "notes"):
+            if getattr(claim, name) != row[name]:
+                setattr(claim, name, row[name])
+        sources = [cache.get(row["source_url"])] if row["source_url"] else []
+        if [id(s) for s in claim.sources] != [id(s) for s in sources]:
+            claim.sources = sources
+    del report.claims[len(rows) :]
+
+
+def latest_event_id(kind: Kind, record_id: int) -> int:
+    """The id of the record's newest audit event (0 when none): marks what a form has seen."""
+    return (
+        db.session.scalar(
+            select(func.max(AuditEvent.id)).where(
+                AuditEvent.entity_type == kind.entity, AuditEvent.entity_id == record_id
+            )
+        )
+        or 0
+    )
+
+
+def changes_since(kind: Kind, record_id: int, seen_event: int) -> list[AuditEvent]:
+    """The record's audit events newer than ``seen_event``: what others changed meanwhile."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type == kind.entity,
+                AuditEvent.entity_id == record_id,
+                AuditEvent.id > seen_event,
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def save(
+    kind: Kind,
+    record: Any,
+    raw: Mapping[str, Any],
+    user: Any,
+    confirmed: bool = False,
+    version: int | None = None,
+    seen_event: int = 0,
+) -> Outcome:
+    """Validate and write a form; nothing is written unless everything is valid (and confirmed).
+
+    ``version`` is the record version the form was opened at: a save over a newer version is
+    refused (``Outcome.conflict`` lists what changed since ``seen_event``).
+    """
+    clean, errors = validate(kind, raw, record)
+    if errors:
+        return Outcome(errors=errors)
+    warnings = kind.warn(clean, record)
+    if warnings and not confirmed:
+        return Outcome(warnings=warnings)
+    return write(kind, record, clean, user, version, seen_event)
+
+
+def _needs_new_review(kind: Kind, record: Any, before_claims: list) -> bool:
+    """A published record whose values changed, while review is required."""
+    from tracker.services.review import review_required
+
+    if not kind.reviewed or record.status != "published":
+        return False
+    changed = db.session.is_modified(record) or (
+        kind.claims and claim_snapshot(record) != before_claims
+    )
+    return bool(changed) and review_required()
+
+
+def write(
+    kind: Kind, record: Any, clean: Mapping[str, Any], user: Any, version: int | None, seen: int
+) -> Outcome:
+    """Apply clean values in one transaction, with the version check and audited claims."""
+    creating = record is None
+    if creating:
+        record = kind.model()
+        if kind.reviewed:
+            record.status = "under_review"
+        if hasattr(record, "created_by_id"):
+            record.created_by_id = getattr(user, "id", None)
+        db.session.add(record)
+    elif version is not None and hasattr(record, "version"):
+        # Assigning the version would silently overwrite; a committed value makes the UPDATE
+        # match only the version the form was opened at (see NOTES.md).
+        set_committed_value(record, "version", version)
+    before_claims = claim_snapshot(record) if kind.claims and not creating else []
+    with db.session.no_autoflush:  # one flush, so a record and its sources make one audit event
+        apply(kind, record, clean)
+    if not creating and _needs_new_review(kind, record, before_claims):
+        # A changed published record is an unreviewed version: it goes back for review, so
+        # nobody can bypass the second person by editing what is already public.
+        record.status = "under_review"
+    if hasattr(record, "updated_at") and not creating:
+        # Always an UPDATE, so the version check runs even when only sources or claims changed.
+        record.updated_at = utcnow()
+    if kind.claims:
+        extra = db.session.info.setdefault("audit_extra", {})
+        after_claims = claim_snapshot(record)
+        if after_claims != before_claims:
+            extra[id(record)] = {"claims": {"before": before_claims, "after": after_claims}}
+    try:
+        db.session.flush()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return Outcome(conflict=changes_since(kind, record.id, seen))
+    except IntegrityError:
+        db.session.rollback()
+        return Outcome(
+            errors={FORM_ERROR: "The record clashes with another one (a name or key in use)."}
+        )
+    finally:
+        db.session.info.pop("audit_extra", None)
+    return Outcome(record=record)

@@ -1,0 +1,188 @@
+"""A record's history from its audit events: readable diffs, past versions, one-click restore.
+
+Audit events (written by :mod:`tracker.services.audit`) carry each field's value before and
+after. Replaying them from the creation gives the record as it was after any event; restoring
+writes those values back through the entry service, so the restore is itself audited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, select
+
+from tracker.extensions import db
+from tracker.models import AuditEvent, Party
+from tracker.services import entry
+from tracker.services.audit import audit_context
+from tracker.services.entry import Kind, Outcome
+
+# Never restored: the review status has its own workflow, the author stays the author.
+NOT_RESTORED = {"id", "status", "created_by_id"}
+# Not shown in diffs: the event itself says who and which record.
+NOT_SHOWN = {"id", "created_by_id"}
+ACTION_LABELS = {
+    "create": "Created",
+    "update": "Edited",
+    "publish": "Published",
+    "archive": "Archived",
+    "restore": "Restored from the archive",
+    "revert": "Earlier version restored",
+    "import": "Imported",
+    "delete": "Deleted",
+}
+FIELD_LABELS = {
+    "commitment_id": "commitment",
+    "process_id": "process",
+    "agreement_id": "agreement",
+    "count_low": "low estimate",
+    "count_high": "high estimate",
+    "event_id_cnty": "event id",
+    "actor1": "actor 1",
+    "actor2": "actor 2",
+    "assoc_actor_1": "associated actor 1",
+    "assoc_actor_2": "associated actor 2",
+    "admin1": "province (admin1)",
+    "admin2": "district (admin2)",
+    "stated_on": "date",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one event, as a reader sees it."""
+
+    field: str
+    before: str
+    after: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def action_label(action: str) -> str:
+    """ "Edited", "Published": an audit action as a heading."""
+    return ACTION_LABELS.get(action, action.capitalize())
+
+
+def label(name: str) -> str:
+    """A field name as people read it."""
+    return FIELD_LABELS.get(name, name.replace("_", " "))
+
+
+def show(value: Any) -> str:
+    """A stored value as text; blanks are shown as a dash."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, dict):
+        return describe_claim(value)
+    if isinstance(value, list):
+        return "; ".join(show(item) for item in value)
+    return str(value)
+
+
+def describe_claim(claim: dict) -> str:
+    """ "ISIS-K claimed (2020-04-09, https://...)"."""
+    details = ", ".join(v for v in (claim.get("stated_on"), claim.get("source_url")) if v)
+    return f"{claim.get('actor')} {claim.get('stance')}" + (f" ({details})" if details else "")
+
+
+def field_changes(event: AuditEvent) -> list[FieldChange]:
+    """The event's changes, lists shown as what was added and removed."""
+    rows = []
+    for name, change in sorted(event.changes.items()):
+        if name in NOT_SHOWN:
+            continue
+        before, after = change.get("before"), change.get("after")
+        if isinstance(before, list) or isinstance(after, list):
+            old = [show(item) for item in before or []]
+            new = [show(item) for item in after or []]
+            rows.append(
+                FieldChange(
+                    label(name),
+                    show(before),
+                    show(after),
+                    added=tuple(item for item in new if item not in old),
+                    removed=tuple(item for item in old if item not in new),
+                )
+            )
+        else:
+            rows.append(FieldChange(label(name), show(before), show(after)))
+    return rows
+
+
+def events_for(kind: Kind, record_id: int) -> list[AuditEvent]:
+    """Every audit event of a record, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == kind.entity, AuditEvent.entity_id == record_id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def state_after(events: list[AuditEvent], event_id: int) -> dict[str, Any] | None:
+    """The record's stored values just after ``event_id``, replayed from its creation."""
+    state: dict[str, Any] = {}
+    for event in events:
+        for name, change in event.changes.items():
+            state[name] = change.get("after")
+        if event.id == event_id:
+            return state
+    return None
+
+
+def _column_value(model: type, name: str, value: Any) -> Any:
+    """Turn a JSON-safe audit value back into the column's Python value."""
+    column = model.__table__.columns.get(name)
+    if value is not None and column is not None and isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[str, Any]:
+    """Clean values for :func:`entry.apply` from a past state (current values fill gaps)."""
+    clean: dict[str, Any] = {}
+    for name in kind.parsers:
+        if name in NOT_RESTORED:
+            continue
+        clean[name] = _column_value(kind.model, name, state.get(name))
+    if kind.sources:
+        current = {source.url: source for source in record.sources}
+        clean["sources"] = [
+            {"url": url, "publisher": current[url].publisher if url in current else "", "title": ""}
+            for url in state.get("sources") or []
+        ]
+    if kind.claims:
+        clean["claims"] = [
+            {**claim, "stated_on": _parse_date(claim.get("stated_on"))}
+            for claim in state.get("claims") or []
+        ]
+    for name in kind.relations:
+        names = state.get(name) or []
+        parties = db.session.scalars(
+            select(Party).where(Party.process_id == record.process_id, Party.name.in_(names))
+        )
+        clean[name] = [party.id for party in parties]
+    return clean
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def restore_version(
+    kind: Kind, record: Any, event_id: int, user: Any, version: int | None, seen_event: int = 0
+) -> Outcome:
+    """Write back the values the record had after ``event_id``, audited as a ``revert``."""
+    state = state_after(events_for(kind, record.id), event_id)
+    if state is None:
+        return Outcome(errors={entry.FORM_ERROR: "That version is not part of this record."})
+    clean = restorable_values(kind, record, state)
+    partial = {name: value for name, value in clean.items() if name in kind.parsers}
+    restoring = dataclasses.replace(kind, parsers=partial)  # only the fields a restore writes
+    with audit_context(db.session, action="revert"):
+        return entry.write(restoring, record, clean, user, version, seen_event)
