@@ -8,6 +8,7 @@ which the page's CSP cannot block).
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
@@ -66,10 +67,7 @@ def visit(page, path: str) -> None:
     page.goto(page.base_url + path)
     page.wait_for_load_state("networkidle")
     if page.locator(".chart[data-figure]").count():
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('.chart[data-figure]'))"
-            ".every(chart => chart.dataset.drawn === 'true')"
-        )
+        expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(0)
 
 
 def test_public_pages_log_no_csp_violation(app, demo, csp_page):
@@ -106,7 +104,7 @@ def test_login_account_and_admin_pages_log_no_csp_violation(demo, make_user, csp
     assert page.locator(".temporary-password code").inner_text()
     page.click("text=Manage newcomer@example.org")
     page.click("text=Deactivate account")
-    assert "is deactivated" in page.content()
+    expect(page.locator("main")).to_contain_text("is deactivated")
     page.click("text=Log out")
     assert page.violations == []
     assert page.watch.console_errors == []

@@ -86,7 +86,7 @@ def test_keyboard_entry_then_review_then_public_total(app, make_user, page, brow
     assert api.json()["series"] == [{"date": "2020-04-08", "cumulative": 100}]
 
     page.goto(f"{page.base_url}/processes/afghanistan-2020")
-    page.wait_for_function("document.getElementById('progress-chart').dataset.drawn === 'true'")
+    page.wait_for_selector("#progress-chart[data-drawn='true']")
     drawn = page.evaluate("Array.from(document.getElementById('progress-chart').data, t => t.y)")
     assert [max(y) for y in drawn if y] == [100]
     assert page.watch.outside_requests == []
