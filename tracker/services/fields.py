@@ -88,6 +88,8 @@ def integer(minimum: int = 0) -> Callable[[Any], int]:
     """A parser for whole numbers of at least ``minimum`` (``"1,000"`` is accepted)."""
 
     def parse(value: Any) -> int:
+        if is_blank(value):
+            raise FieldError("is required: enter a whole number")
         if isinstance(value, bool):
             raise FieldError("must be a whole number")
         if isinstance(value, int):
