@@ -8,6 +8,7 @@ which the page's CSP cannot block).
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
@@ -66,9 +67,9 @@ def visit(page, path: str) -> None:
     page.goto(page.base_url + path)
     page.wait_for_load_state("networkidle")
     if page.locator(".chart[data-figure]").count():
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('.chart[data-figure]'))"
-            ".every(chart => chart.dataset.drawn === 'true')"
+        # A locator, not wait_for_function: its string predicate needs eval(), which CSP refuses.
+        expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(
+            0, timeout=30_000
         )
 
 

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 SLUG = "afghanistan-2020"
 CHARTS = ("progress", "ratio", "pace", "score", "violence", "riv", "map")
@@ -14,11 +15,11 @@ AXE = Path(__file__).parent.parent / "vendor" / "axe.min.js"
 
 
 def wait_for_charts(page) -> None:
-    """Wait until every chart on the page has been drawn (or failed)."""
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.chart[data-figure]'))"
-        ".every(c => c.dataset.drawn === 'true' || c.dataset.drawn === 'error')"
-    )
+    """Wait until every chart on the page has been drawn (or failed).
+
+    A locator, not wait_for_function: a string predicate is evaluated with eval(), which the
+    strict CSP (no 'unsafe-eval') may refuse."""
+    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=30_000)
 
 
 def test_process_page_draws_every_chart_with_data(demo, page):
