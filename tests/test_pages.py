@@ -3,7 +3,11 @@
 import json
 import re
 
+from sqlalchemy import select
+
+from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
+from tracker.models import ReleaseRecord
 
 
 def test_home_shows_both_commitments_progress(demo, client):
@@ -55,3 +59,56 @@ def test_unexpected_error_is_a_500_page_without_internals(app, client):
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert "Something went wrong on our side" in body
+
+
+def text_of(response) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_navigation_marks_the_area_of_the_page(demo, client, make_user, auth):
+    page = client.get("/processes/afghanistan-2020").get_data(as_text=True)
+    assert re.search(r'aria-current="page">Processes<', page)
+    assert page.count('aria-current="page"') == 1
+    make_user()
+    auth.login()
+    for path, label in [
+        ("/manage/release/", "Records"),
+        ("/imports", "Import"),
+        ("/exports", "Data"),
+    ]:
+        page = client.get(path).get_data(as_text=True)
+        assert re.search(rf'aria-current="page">{label}<', page), path
+        assert page.count('aria-current="page"') == 1, path
+
+
+def test_every_page_declares_its_icon_so_browsers_do_not_ask_for_a_missing_one(demo, client):
+    for path in ["/", "/processes/afghanistan-2020", "/exports", "/login", "/nowhere"]:
+        assert '<link rel="icon" href="data:,">' in client.get(path).get_data(as_text=True), path
+
+
+def test_forbidden_page_says_what_to_do_and_where_to_go(client, make_user, auth):
+    make_user()
+    auth.login()
+    response = client.get("/manage/settings")  # admins only
+    assert response.status_code == 403
+    text = text_of(response)
+    assert "ask an admin" in text
+    assert 'href="/manage/"' in response.get_data(as_text=True)
+
+
+def test_a_source_without_a_title_names_its_publisher_once(app, demo, client):
+    with app.app_context():  # ids differ on PostgreSQL, whose sequences are not reset
+        record_id = db.session.scalars(
+            select(ReleaseRecord.id).order_by(ReleaseRecord.date, ReleaseRecord.id)
+        ).first()
+    text = text_of(client.get(f"/processes/afghanistan-2020/releases/{record_id}"))
+    assert "Ariana News" in text
+    assert "Ariana News · Ariana News" not in text
+
+
+def test_footer_leads_to_the_data_page_and_the_api(client):
+    page = client.get("/").get_data(as_text=True)
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert 'href="/exports"' in footer and 'href="/api/v1/openapi.json"' in footer
