@@ -112,3 +112,14 @@ def test_footer_leads_to_the_data_page_and_the_api(client):
     page = client.get("/").get_data(as_text=True)
     footer = page[page.index('<footer class="site-footer">') :]
     assert 'href="/exports"' in footer and 'href="/api/v1/openapi.json"' in footer
+
+
+def test_wide_tables_can_be_scrolled_with_the_keyboard(demo, client, make_user, auth):
+    make_user()
+    auth.login()
+    for path in ["/manage/release/", "/manage/violence/", "/processes/afghanistan-2020"]:
+        page = client.get(path).get_data(as_text=True)
+        scrollers = re.findall(r'<div class="table-scroll"[^>]*>', page)
+        assert scrollers, path
+        for tag in scrollers:  # focusable, and named for screen readers
+            assert 'tabindex="0"' in tag and 'role="region"' in tag, (path, tag)
