@@ -1,7 +1,8 @@
-"""Public pages: home headline progress, the process page and its chart, errors, plotly.js."""
+"""Pages as a user sees them: home headline, process chart, navigation, errors, queue, plotly.js."""
 
 import json
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -123,3 +124,18 @@ def test_wide_tables_can_be_scrolled_with_the_keyboard(demo, client, make_user, 
         assert scrollers, path
         for tag in scrollers:  # focusable, and named for screen readers
             assert 'tabindex="0"' in tag and 'role="region"' in tag, (path, tag)
+
+
+def test_a_long_review_queue_shows_its_first_rows_and_links_to_the_rest(
+    demo, runner, client, make_user, auth
+):
+    data = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
+    result = runner.invoke(args=["import", "violence", str(data), "--process", "afghanistan-2020"])
+    assert result.exit_code == 0, result.output
+    make_user()
+    auth.login()
+    response = client.get("/manage/review")
+    page = response.get_data(as_text=True)
+    assert "Showing the first 50 of 400" in text_of(response)
+    assert 'href="/manage/violence/?status=under_review"' in page
+    assert page.count('data-label="Record"') == 50
