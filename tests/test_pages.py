@@ -139,3 +139,11 @@ def test_a_long_review_queue_shows_its_first_rows_and_links_to_the_rest(
     assert "Showing the first 50 of 400" in text_of(response)
     assert 'href="/manage/violence/?status=under_review"' in page
     assert page.count('data-label="Record"') == 50
+
+
+def test_import_page_says_where_imported_records_go_next(client, make_user, auth):
+    make_user()
+    auth.login()
+    response = client.get("/imports")
+    assert "wait in the review queue until a second person publishes them" in text_of(response)
+    assert 'href="/manage/review"' in response.get_data(as_text=True)
