@@ -103,7 +103,7 @@ def test_release_record_page_shows_count_sources_and_verification(demo, client):
     link = re.search(rf'href="(/processes/{SLUG}/releases/\d+)">record', page).group(1)
     record = text_of(client.get(link).get_data(as_text=True))
     assert "100" in record and "Verification" in record and "Sources" in record
-    assert "precise to the day" in record
+    assert "8 Apr 2020 (exact day)" in record  # worded as on violence report pages
 
 
 def test_violence_report_page_shows_claims_sources_and_precision(demo, client):

@@ -1,16 +1,23 @@
-"""Public pages: home headline progress, the process page and its chart, errors, plotly.js."""
+"""Pages as a user sees them: home headline, process chart, navigation, errors, queue, plotly.js."""
 
 import json
 import re
+from pathlib import Path
 
+from sqlalchemy import select
+
+from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
+from tracker.models import ReleaseRecord
 
 
 def test_home_shows_both_commitments_progress(demo, client):
     page = client.get("/").get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert "Afghan government released 5,197 of up to 5,000 prisoners" in text
-    assert "Taliban released 1,005 of up to 1,000 prisoners" in text
+    # Whose prisoners is said before the unit, never in a bracket that could name either side.
+    assert "Afghan government released 5,197 Taliban prisoners of up to 5,000" in text
+    assert "Taliban released 1,005 Afghan government prisoners of up to 1,000" in text
+    assert "(Taliban)" not in text
     assert "as of 2 Sep 2020" in text
     assert "as of 30 Jul 2020" in text
 
@@ -53,3 +60,90 @@ def test_unexpected_error_is_a_500_page_without_internals(app, client):
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert "Something went wrong on our side" in body
+
+
+def text_of(response) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_navigation_marks_the_area_of_the_page(demo, client, make_user, auth):
+    page = client.get("/processes/afghanistan-2020").get_data(as_text=True)
+    assert re.search(r'aria-current="page">Processes<', page)
+    assert page.count('aria-current="page"') == 1
+    make_user()
+    auth.login()
+    for path, label in [
+        ("/manage/release/", "Records"),
+        ("/imports", "Import"),
+        ("/exports", "Data"),
+    ]:
+        page = client.get(path).get_data(as_text=True)
+        assert re.search(rf'aria-current="page">{label}<', page), path
+        assert page.count('aria-current="page"') == 1, path
+
+
+def test_every_page_declares_its_icon_so_browsers_do_not_ask_for_a_missing_one(demo, client):
+    for path in ["/", "/processes/afghanistan-2020", "/exports", "/login", "/nowhere"]:
+        assert '<link rel="icon" href="data:,">' in client.get(path).get_data(as_text=True), path
+
+
+def test_forbidden_page_says_what_to_do_and_where_to_go(client, make_user, auth):
+    make_user()
+    auth.login()
+    response = client.get("/manage/settings")  # admins only
+    assert response.status_code == 403
+    text = text_of(response)
+    assert "ask an admin" in text
+    assert 'href="/manage/"' in response.get_data(as_text=True)
+
+
+def test_a_source_without_a_title_names_its_publisher_once(app, demo, client):
+    with app.app_context():  # ids differ on PostgreSQL, whose sequences are not reset
+        record_id = db.session.scalars(
+            select(ReleaseRecord.id).order_by(ReleaseRecord.date, ReleaseRecord.id)
+        ).first()
+    text = text_of(client.get(f"/processes/afghanistan-2020/releases/{record_id}"))
+    assert "Ariana News" in text
+    assert "Ariana News · Ariana News" not in text
+
+
+def test_footer_leads_to_the_data_page_and_the_api(client):
+    page = client.get("/").get_data(as_text=True)
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert 'href="/exports"' in footer and 'href="/api/v1/openapi.json"' in footer
+
+
+def test_wide_tables_can_be_scrolled_with_the_keyboard(demo, client, make_user, auth):
+    make_user()
+    auth.login()
+    for path in ["/manage/release/", "/manage/violence/", "/processes/afghanistan-2020"]:
+        page = client.get(path).get_data(as_text=True)
+        scrollers = re.findall(r'<div class="table-scroll"[^>]*>', page)
+        assert scrollers, path
+        for tag in scrollers:  # focusable, and named for screen readers
+            assert 'tabindex="0"' in tag and 'role="region"' in tag, (path, tag)
+
+
+def test_a_long_review_queue_shows_its_first_rows_and_links_to_the_rest(
+    demo, runner, client, make_user, auth
+):
+    data = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
+    result = runner.invoke(args=["import", "violence", str(data), "--process", "afghanistan-2020"])
+    assert result.exit_code == 0, result.output
+    make_user()
+    auth.login()
+    response = client.get("/manage/review")
+    page = response.get_data(as_text=True)
+    assert "Showing the first 50 of 400" in text_of(response)
+    assert 'href="/manage/violence/?status=under_review"' in page
+    assert page.count('data-label="Record"') == 50
+
+
+def test_import_page_says_where_imported_records_go_next(client, make_user, auth):
+    make_user()
+    auth.login()
+    response = client.get("/imports")
+    assert "wait in the review queue until a second person publishes them" in text_of(response)
+    assert 'href="/manage/review"' in response.get_data(as_text=True)

@@ -19,6 +19,16 @@
       toImageButtonOptions: { format: "png", filename: element.id, scale: 2 }
     };
     if (topojsonURL) { config.topojsonURL = topojsonURL; }
+    // On a phone a horizontal legend under the plot (y < 0) wraps onto several lines and covers
+    // the x-axis title. There, anchor it to the bottom of the chart's box and leave it room.
+    var legend = figure.layout && figure.layout.legend;
+    if (legend && legend.orientation === "h" && legend.y < 0 && element.clientWidth < 560) {
+      var entries = figure.data.filter(function (t) { return t.showlegend !== false; }).length;
+      var margin = Object.assign({}, figure.layout.margin || {});
+      margin.b = (margin.b || 40) + 40 + 22 * entries;
+      figure.layout.margin = margin;
+      figure.layout.legend = Object.assign({}, legend, { yref: "container", y: 0, yanchor: "bottom" });
+    }
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
       element.dataset.drawn = "true";
     }, function (error) {

@@ -67,7 +67,10 @@ def visit(page, path: str) -> None:
     page.goto(page.base_url + path)
     page.wait_for_load_state("networkidle")
     if page.locator(".chart[data-figure]").count():
-        expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(0)
+        # A locator, not wait_for_function: its string predicate needs eval(), which CSP refuses.
+        expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(
+            0, timeout=30_000
+        )
 
 
 def test_public_pages_log_no_csp_violation(app, demo, csp_page):

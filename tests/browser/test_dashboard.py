@@ -15,9 +15,11 @@ AXE = Path(__file__).parent.parent / "vendor" / "axe.min.js"
 
 
 def wait_for_charts(page) -> None:
-    """Wait until every chart on the page has been drawn (or failed)."""
-    # Locator waits need no eval, which the strict CSP forbids (wait_for_function would).
-    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0)
+    """Wait until every chart on the page has been drawn (or failed).
+
+    A locator, not wait_for_function: a string predicate is evaluated with eval(), which the
+    strict CSP (no 'unsafe-eval') may refuse."""
+    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=30_000)
 
 
 def test_process_page_draws_every_chart_with_data(demo, page):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
@@ -86,7 +87,7 @@ def test_keyboard_entry_then_review_then_public_total(app, make_user, page, brow
     assert api.json()["series"] == [{"date": "2020-04-08", "cumulative": 100}]
 
     page.goto(f"{page.base_url}/processes/afghanistan-2020")
-    page.wait_for_selector("#progress-chart[data-drawn='true']")
+    expect(page.locator("#progress-chart")).to_have_attribute("data-drawn", "true", timeout=30_000)
     drawn = page.evaluate("Array.from(document.getElementById('progress-chart').data, t => t.y)")
     assert [max(y) for y in drawn if y] == [100]
     assert page.watch.outside_requests == []

@@ -229,7 +229,7 @@ def ratio_figure(
         annotation_font_color=PALETTE[1],
     )
     figure.update_layout(
-        base_layout("Date", f"Ratio ({numerator_label} : {denominator_label} releases)"),
+        base_layout("Date", "Ratio (to 1)"),
         showlegend=True,
     )
     return to_dict(figure)
@@ -297,7 +297,7 @@ def score_figure(scores: dict[Agreement, list[ScorePoint]]) -> dict[str, Any]:
             )
         )
     figure.update_layout(
-        base_layout("Date", "Implementation score (% of full implementation)"),
+        base_layout("Date", "Implemented (%)"),
         yaxis={"range": [0, 105], "ticksuffix": " %"},
         showlegend=True,
     )
