@@ -513,6 +513,8 @@ def write_violence(process, report: dict, sources: SourceCache, counts: ImportCo
     record = lookup(values) if lookup else find_violence(process, values)
     created = record is None
     if created:
+        if not values["sources"]:
+            del values["sources"]  # a new report has none; setting [] costs a bulk import dear
         record = ViolenceReport(process_id=process.id, **values)
         db.session.add(record)
         changed = True
