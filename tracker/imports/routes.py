@@ -21,9 +21,10 @@ from tracker.services.uploads import (
 )
 
 # The preview runs the whole import inside the request (then rolls it back), and gunicorn
-# stops a worker after 30 s. Imports run at roughly 1,000 to 3,000 rows a second (README,
-# "Performance"), so larger files go through the command line, which has no time limit.
-WEB_MAX_ROWS = 10_000
+# stops a worker after 30 s. A 10,000-row preview took 20 s on a busy two-core machine
+# (README, "Performance"), so the web takes half that and larger files go through the
+# command line, which has no time limit.
+WEB_MAX_ROWS = 5_000
 
 
 def too_many_rows(kind: str, target, filename: str, rows: int, limit: int) -> str:
@@ -31,8 +32,8 @@ def too_many_rows(kind: str, target, filename: str, rows: int, limit: int) -> st
     option = f"--process {target.slug}" if kind == "violence" else f"--commitment {target.id}"
     return (
         f"This file has {rows:,} rows; the web import takes up to {limit:,} rows, so that its "
-        "preview can finish. Import it on the server with the command line (no limit, same "
-        f"all-or-nothing rule): flask --app wsgi import {kind} {filename} {option}"
+        "preview finishes in time. Import it on the server instead, with: "
+        f"flask --app wsgi import {kind} {filename} {option}"
     )
 
 
