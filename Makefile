@@ -10,7 +10,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-test chromium lint serve db demo bench clean
+.PHONY: run test install install-test chromium lint serve db demo bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,12 @@ lint: $(VENV)/.installed-test
 test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install bench-import
 	$(BIN)/python scripts/bench_charts.py
+
+# 100,000 ACLED rows imported, then re-imported (BENCH_ARGS="--database-url postgresql://...").
+bench-import: install
+	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

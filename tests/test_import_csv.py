@@ -3,6 +3,7 @@ corpus of broken files, each rejected with its line and column and nothing writt
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.extensions import db
-from tracker.models import AuditEvent, ReleaseRecord, ViolenceReport
+from tracker.models import AuditEvent, PeaceProcess, ReleaseRecord, Source, ViolenceReport
 
 DATA = Path(__file__).parent / "data"
 HEADER = "event_id_cnty,event_date,event_type,sub_event_type,actor1,location,fatalities"
@@ -228,3 +229,90 @@ def test_line_numbers_count_lines_inside_quoted_notes(app, runner, process, tmp_
     )
     result = import_violence(runner, write(tmp_path, text))
     assert "line 5, column fatalities" in result.output, result.output
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch):
+    """Rows are written two at a time, so a short file crosses several chunk boundaries."""
+    from tracker.services import csv_import
+
+    monkeypatch.setattr(csv_import, "CHUNK", 2)
+
+
+def violence_events(app) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity_type == "violence_report")
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_reimport_across_chunks_matches_by_id_and_by_date_place_type_actor(
+    app, runner, process, tmp_path, tiny_chunks
+):
+    with app.app_context():
+        other = factories.process(slug="other")
+        factories.violence(other, date(2020, 4, 10), event_id_cnty="AFG2", location="Herat")
+        db.session.commit()
+    header = f"{HEADER},source_url,claimed_by"
+
+    def rows(afg1: int, kunduz: int) -> str:
+        return (
+            f"{header}\n"
+            f"AFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,{afg1},https://example.org/a,\n"
+            ",2020-04-09,Battles,Armed clash,Taliban,Kabul,0,,\n"
+            "AFG2,2020-04-10,Battles,Armed clash,Taliban,Herat,0,https://example.org/a,Taliban\n"
+            "AFG3,2020-04-11,Battles,Armed clash,Taliban,Kandahar,0,https://example.org/b,\n"
+            f",2020-04-12,Battles,Armed clash,Taliban,Kunduz,{kunduz},,\n"
+        )
+
+    first = import_violence(runner, write(tmp_path, rows(1, 2), "first.csv"))
+    assert "5 rows: 5 added, 0 updated, 0 unchanged" in first.output, first.output
+    changed = import_violence(runner, write(tmp_path, rows(3, 5), "changed.csv"))
+    assert "5 rows: 0 added, 2 updated, 3 unchanged" in changed.output, changed.output
+    again = import_violence(runner, write(tmp_path, rows(3, 5), "again.csv"))
+    assert "5 rows: 0 added, 0 updated, 5 unchanged" in again.output, again.output
+    with app.app_context():
+        mine = db.session.scalars(
+            select(ViolenceReport)
+            .join(PeaceProcess)
+            .where(PeaceProcess.slug == "afg")
+            .order_by(ViolenceReport.event_date)
+        ).all()
+        assert [(r.event_id_cnty, r.location, r.fatalities) for r in mine] == [
+            ("AFG1", "Kabul", 3),
+            (None, "Kabul", 0),
+            ("AFG2", "Herat", 0),
+            ("AFG3", "Kandahar", 0),
+            (None, "Kunduz", 5),
+        ]
+        # One source per URL, shared by rows of different chunks; the claim is kept.
+        assert sorted(db.session.scalars(select(Source.url))) == [
+            "https://example.org/a",
+            "https://example.org/b",
+        ]
+        assert [(c.actor, c.stance) for c in mine[2].claims] == [("Taliban", "claimed")]
+    # One audit event per report added or changed, none for unchanged ones.
+    assert violence_events(app) == ["create"] + ["import"] * 7
+
+
+def test_release_reimport_across_chunks(app, runner, commitment_id, tmp_path, tiny_chunks):
+    def rows(notes: str) -> str:
+        return (
+            "date,kind,count,location,source_url,source_name,notes\n"
+            "2020-04-08,batch,100,Bagram,https://example.org/r,Reuters,\n"
+            "2020-04-09,batch,100,Bagram,https://example.org/r,Reuters,\n"
+            f"2020-04-10,batch,50,,,,{notes}\n"
+        )
+
+    first = import_releases(runner, write(tmp_path, rows(""), "a.csv"), commitment_id)
+    assert "3 rows: 3 added, 0 updated, 0 unchanged" in first.output, first.output
+    again = import_releases(runner, write(tmp_path, rows("late"), "b.csv"), commitment_id)
+    assert "3 rows: 0 added, 1 updated, 2 unchanged" in again.output, again.output
+    with app.app_context():
+        records = db.session.scalars(select(ReleaseRecord).order_by(ReleaseRecord.date)).all()
+        assert [r.notes for r in records] == ["", "", "late"]
+        assert [s.publisher for s in db.session.scalars(select(Source))] == ["Reuters"]

@@ -194,3 +194,43 @@ def test_cancel_forgets_the_upload(app, client, auth, make_user, process_id):
     with app.app_context():
         assert db.session.get(PeaceProcess, process_id) is not None
     assert reports(app) == 0
+
+
+def pending_uploads(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(PendingImport))
+
+
+def test_files_over_the_row_limit_are_sent_to_the_command_line(
+    app, client, auth, make_user, process_id
+):
+    make_user()
+    auth.login()
+    # 400 rows, some with notes over several lines: rows are counted, not lines.
+    content = (DATA / "acled_afghanistan_2020.csv").read_bytes()
+    app.config["IMPORT_WEB_MAX_ROWS"] = 399
+    response = upload(client, auth, f"violence:{process_id}", content, "acled.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This file has 400 rows; the web import takes up to 399 rows" in page
+    assert "flask --app wsgi import violence acled.csv --process afg" in page
+    assert pending_uploads(app) == 0 and reports(app) == 0
+    app.config["IMPORT_WEB_MAX_ROWS"] = 400
+    response = upload(client, auth, f"violence:{process_id}", content, "acled.csv")
+    assert response.status_code == 302 and pending_uploads(app) == 1
+
+
+def test_release_files_over_the_row_limit_name_the_commitment(app, client, auth, make_user):
+    with app.app_context():
+        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
+        db.session.commit()
+        commitment_id = commitment.id
+    make_user()
+    auth.login()
+    app.config["IMPORT_WEB_MAX_ROWS"] = 1
+    content = b"date,kind,count\n2020-04-08,batch,100\n\n2020-04-09,batch,5\n"
+    response = upload(client, auth, f"releases:{commitment_id}", content, "r.csv")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This file has 2 rows" in page
+    assert f"flask --app wsgi import releases r.csv --commitment {commitment_id}" in page

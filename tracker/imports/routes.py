@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
-from tracker.services.csv_import import CsvImportError
+from tracker.services.csv_import import CsvImportError, count_rows
 from tracker.services.import_log import list_imports
 from tracker.services.uploads import (
     discard_pending,
@@ -19,6 +19,22 @@ from tracker.services.uploads import (
     run_pending,
     store_upload,
 )
+
+# The preview runs the whole import inside the request (then rolls it back), and gunicorn
+# stops a worker after 30 s. A 10,000-row preview took 20 s on a busy two-core machine
+# (README, "Performance"), so the web takes half that and larger files go through the
+# command line, which has no time limit.
+WEB_MAX_ROWS = 5_000
+
+
+def too_many_rows(kind: str, target, filename: str, rows: int, limit: int) -> str:
+    """Why a file is refused on the web, and the command that imports it."""
+    option = f"--process {target.slug}" if kind == "violence" else f"--commitment {target.id}"
+    return (
+        f"This file has {rows:,} rows; the web import takes up to {limit:,} rows, so that its "
+        "preview finishes in time. Import it on the server instead, with: "
+        f"flask --app wsgi import {kind} {filename} {option}"
+    )
 
 
 def upload_form() -> UploadForm:
@@ -62,18 +78,18 @@ def upload():
     if not form.validate_on_submit():
         return render_upload(form, 400)
     kind, target_id = form.target_parts()
-    if resolve_target(kind, target_id)[0] is None:
+    target = resolve_target(kind, target_id)[0]
+    if target is None:
         form.target.errors.append("Choose a process or commitment from the list.")
         return render_upload(form, 400)
     upload_file = form.file.data
-    pending = store_upload(
-        current_user.id,
-        kind,
-        target_id,
-        form.status.data,
-        upload_file.filename or "upload.csv",
-        upload_file.read(),
-    )
+    filename, content = upload_file.filename or "upload.csv", upload_file.read()
+    limit = current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS)
+    rows = count_rows(content)
+    if rows > limit:
+        form.file.errors.append(too_many_rows(kind, target, filename, rows, limit))
+        return render_upload(form, 400)
+    pending = store_upload(current_user.id, kind, target_id, form.status.data, filename, content)
     return redirect(url_for("imports.preview", token=pending.token))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from flask import has_request_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
 from tracker.models import (
     Agreement,
@@ -52,10 +53,13 @@ ENTITY_NAMES[CommitmentStatusChange] = "status_change"
 IGNORED = {"created_at", "updated_at", "version", "session_token", "last_login_at"}
 SECRET = {"password_hash"}
 COLLECTIONS = ("sources", "signatories")
+PLAIN = frozenset((str, int, float, bool))
 
 
 def jsonable(value: Any) -> Any:
     """A JSON-safe form of a column value or related object."""
+    if value is None or type(value) in PLAIN:
+        return value  # the common case, checked first: a bulk import audits many columns
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Source):
@@ -91,23 +95,26 @@ def _current_user() -> tuple[int | None, str]:
 
 def _column_changes(obj, created: bool) -> dict[str, dict[str, Any]]:
     state = inspect(obj)
+    loaded = state.dict
     changes: dict[str, dict[str, Any]] = {}
     for attr in state.mapper.column_attrs:
         if attr.key in IGNORED:
             continue
-        history = state.attrs[attr.key].history
         if created:
-            after = state.attrs[attr.key].value
+            # A new row: its values as flushed, read straight from the object (a bulk import
+            # creates thousands of rows per flush; their attribute history is not needed).
+            after = loaded[attr.key] if attr.key in loaded else getattr(obj, attr.key)
             if after is None:
                 continue
             before = None
-        elif history.has_changes():
+        else:
+            history = state.get_history(attr.key, PASSIVE_NO_INITIALIZE)
+            if not history.has_changes():
+                continue
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before == after:
                 continue
-        else:
-            continue
         if attr.key in SECRET:
             changes[attr.key] = {"before": None, "after": "(changed)"}
         else:
@@ -115,7 +122,7 @@ def _column_changes(obj, created: bool) -> dict[str, dict[str, Any]]:
     for name in COLLECTIONS:
         if name not in state.mapper.relationships:
             continue
-        history = state.attrs[name].history
+        history = state.get_history(name, PASSIVE_NO_INITIALIZE)
         if not history.has_changes():
             continue
         unchanged = [jsonable(item) for item in history.unchanged or ()]

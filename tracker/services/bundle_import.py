@@ -462,10 +462,16 @@ def find_release(commitment: Commitment, values: dict) -> ReleaseRecord | None:
     )
 
 
-def write_release(commitment, release: dict, sources: SourceCache, counts: ImportCounts):
-    """Create or update one release record of ``commitment``."""
+def write_release(
+    commitment, release: dict, sources: SourceCache, counts: ImportCounts, lookup=None
+):
+    """Create or update one release record of ``commitment``.
+
+    ``lookup`` (values -> record or None) replaces :func:`find_release`'s query, for callers
+    that looked up a whole batch at once.
+    """
     values = release_values(release, sources)
-    record = find_release(commitment, values)
+    record = lookup(values) if lookup else find_release(commitment, values)
     if record is None:
         record = ReleaseRecord(commitment_id=commitment.id, **values)
         db.session.add(record)
@@ -491,8 +497,12 @@ def find_violence(process: PeaceProcess, values: dict) -> ViolenceReport | None:
     return db.session.scalars(query.limit(1)).first()
 
 
-def write_violence(process, report: dict, sources: SourceCache, counts: ImportCounts):
-    """Create or update one violence report of ``process`` with its claims."""
+def write_violence(process, report: dict, sources: SourceCache, counts: ImportCounts, lookup=None):
+    """Create or update one violence report of ``process`` with its claims.
+
+    ``lookup`` (values -> report or None) replaces :func:`find_violence`'s query, for callers
+    that looked up a whole batch at once.
+    """
     values = {
         k: v
         for k, v in report.items()
@@ -500,9 +510,11 @@ def write_violence(process, report: dict, sources: SourceCache, counts: ImportCo
     }
     values["event_id_cnty"] = values.get("event_id_cnty") or None
     values["sources"] = sources.many(report["source_url"])
-    record = find_violence(process, values)
+    record = lookup(values) if lookup else find_violence(process, values)
     created = record is None
     if created:
+        if not values["sources"]:
+            del values["sources"]  # a new report has none; setting [] costs a bulk import dear
         record = ViolenceReport(process_id=process.id, **values)
         db.session.add(record)
         changed = True

@@ -2,9 +2,10 @@
 
 The file is read one row at a time, so memory stays flat however long it is (the only thing
 that grows is the set of row keys used to catch a record given twice). Valid rows are written
-as they come, in the caller's transaction; once any row is bad, writing stops, the rest of the
-file is still checked so every error is listed, and :class:`CsvImportError` tells the caller to
-roll back. The caller commits: one transaction, all or nothing.
+in chunks of :data:`CHUNK`, in the caller's transaction, each chunk with one look-up query for
+its existing records and one for its sources; once any row is bad, writing stops, the rest of
+the file is still checked so every error is listed, and :class:`CsvImportError` tells the
+caller to roll back. The caller commits: one transaction, all or nothing.
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ from tracker.models import Commitment, PeaceProcess
 from tracker.services import fields as F
 from tracker.services.bundle import ImportCounts
 from tracker.services.bundle_import import write_release, write_violence
-from tracker.services.records import SourceCache
+from tracker.services.import_batch import PrefetchedSources, release_lookup, violence_lookup
 
 MAX_LISTED_ERRORS = 100
 PREVIEW_ROWS = 10
 # A cell may be far longer than any field accepts: the field's parser then names the column
 # and the limit, which helps more than the csv module's bare "field larger than field limit".
 MAX_CELL = 64 * 1024 * 1024
-# Flush and forget written rows every so often so the session does not grow with the file.
-BATCH = 500
+# Valid rows are written in chunks: one look-up query per chunk (not per row), one flush, and
+# then the session forgets them so it does not grow with the file.
+CHUNK = 1000
 SNIFF_BYTES = 64 * 1024
 VIOLENCE_REQUIRED = ("event_date", "event_type", "actor1", "location", "fatalities")
 VIOLENCE_COLUMNS = tuple(F.VIOLENCE_FIELDS)
@@ -240,6 +242,19 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
         raise CsvImportError([RowError(2, "", "the file has a header but no rows")])
 
 
+def count_rows(content: bytes) -> int:
+    """Data rows of a CSV file (a quoted cell may span lines; blank rows do not count).
+
+    A rough count is enough for files that are not proper CSV: the import names their errors.
+    """
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        rows = sum(1 for cells in csv.reader(text) if any(cell.strip() for cell in cells))
+    except csv.Error:
+        rows = content.count(b"\n") + 1
+    return max(rows - 1, 0)  # the header
+
+
 def _progress_reporter(stream: BinaryIO, on_progress: Callable[[int], None] | None):
     """A function to call per row that reports the bytes read, now and then."""
     if on_progress is None:
@@ -267,6 +282,60 @@ def _outcome(counts: ImportCounts, before: tuple[int, int, int]) -> str:
     return "updated" if counts.updated > before[1] else "unchanged"
 
 
+def _write_chunk(rows, result: CsvImportResult, status, user_id, write, full: bool) -> None:
+    """Write a chunk of valid rows with ``write(values)``, then flush them as one batch.
+
+    ``write`` takes its look-ups from one query per chunk (see :mod:`import_batch`); rows of
+    one file cannot match each other's look-ups (``seen`` refused repeats), so answers
+    gathered before the chunk are the ones a query per row would give. After a full chunk the
+    session forgets the written records, so memory does not grow with the file.
+    """
+    for line, values in rows:
+        before = (result.counts.added, result.counts.updated, result.counts.unchanged)
+        record = write(values)
+        _finish_status(record, _outcome(result.counts, before), status, user_id)
+        if len(result.preview) < PREVIEW_ROWS:
+            result.preview.append({"line": line, **values})
+    db.session.flush()
+    if full:
+        db.session.expunge_all()
+
+
+def _violence_chunk(process_id: int, rows, result, status, user_id, full: bool) -> None:
+    """Write a chunk of violence reports: existing reports and sources found in a few queries."""
+    # No autoflush: the look-ups must not flush rows half-written; the chunk is flushed whole.
+    with db.session.no_autoflush:
+        process = db.session.get(PeaceProcess, process_id)
+        reports = [report for _, report in rows]
+        sources = PrefetchedSources(url for report in reports for url in report["source_url"])
+        lookup = violence_lookup(process_id, reports)
+        _write_chunk(
+            rows,
+            result,
+            status,
+            user_id,
+            lambda report: write_violence(process, report, sources, result.counts, lookup),
+            full,
+        )
+
+
+def _release_chunk(commitment_id: int, rows, result, status, user_id, full: bool) -> None:
+    """Write a chunk of release records: existing ones and sources found in a few queries."""
+    with db.session.no_autoflush:
+        commitment = db.session.get(Commitment, commitment_id)
+        releases = [release for _, release in rows]
+        sources = PrefetchedSources(url for release in releases for url in release["source_url"])
+        lookup = release_lookup(commitment_id, releases)
+        _write_chunk(
+            rows,
+            result,
+            status,
+            user_id,
+            lambda release: write_release(commitment, release, sources, result.counts, lookup),
+            full,
+        )
+
+
 def import_violence_csv(
     stream: BinaryIO,
     process: PeaceProcess,
@@ -276,7 +345,7 @@ def import_violence_csv(
 ) -> CsvImportResult:
     """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row."""
     errors, result = ErrorList(), CsvImportResult()
-    process_id, sources = process.id, SourceCache()
+    process_id, chunk = process.id, []
     seen: dict[tuple, int] = {}
     progress = _progress_reporter(stream, on_progress)
     for line, raw in _read(stream, VIOLENCE_REQUIRED, VIOLENCE_COLUMNS, errors):
@@ -311,20 +380,12 @@ def import_violence_csv(
             for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
             for actor in report[column]
         ]
-        before = (result.counts.added, result.counts.updated, result.counts.unchanged)
-        # No flush per row (each lookup would flush the row before): rows go in batches.
-        # Rows of this file cannot match each other's lookups: `seen` refused repeats.
-        with db.session.no_autoflush:
-            record = write_violence(process, report, sources, result.counts)
-        _finish_status(record, _outcome(result.counts, before), status, user_id)
-        if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"line": line, **report})
-        if result.rows % BATCH == 0:
-            db.session.flush()
-            db.session.expunge_all()
-            process, sources = db.session.get(PeaceProcess, process_id), SourceCache()
+        chunk.append((line, report))
+        if len(chunk) == CHUNK:
+            _violence_chunk(process_id, chunk, result, status, user_id, full=True)
+            chunk = []
     errors.raise_if_any()
-    db.session.flush()
+    _violence_chunk(process_id, chunk, result, status, user_id, full=False)
     return result
 
 
@@ -341,7 +402,7 @@ def import_releases_csv(
             [RowError(1, "", "release records belong to prisoner_release commitments only")]
         )
     errors, result = ErrorList(), CsvImportResult()
-    commitment_id, sources = commitment.id, SourceCache()
+    commitment_id, chunk = commitment.id, []
     seen: dict[tuple, int] = {}
     progress = _progress_reporter(stream, on_progress)
     for line, raw in _read(stream, RELEASE_REQUIRED, RELEASE_COLUMNS, errors):
@@ -359,16 +420,10 @@ def import_releases_csv(
         seen[key] = line
         if errors:
             continue
-        before = (result.counts.added, result.counts.updated, result.counts.unchanged)
-        with db.session.no_autoflush:  # flushed in batches, as for violence reports
-            record = write_release(commitment, release, sources, result.counts)
-        _finish_status(record, _outcome(result.counts, before), status, user_id)
-        if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"line": line, **release})
-        if result.rows % BATCH == 0:
-            db.session.flush()
-            db.session.expunge_all()
-            commitment, sources = db.session.get(Commitment, commitment_id), SourceCache()
+        chunk.append((line, release))
+        if len(chunk) == CHUNK:
+            _release_chunk(commitment_id, chunk, result, status, user_id, full=True)
+            chunk = []
     errors.raise_if_any()
-    db.session.flush()
+    _release_chunk(commitment_id, chunk, result, status, user_id, full=False)
     return result
