@@ -209,6 +209,10 @@ def test_files_over_the_row_limit_are_sent_to_the_command_line(
     # 400 rows, some with notes over several lines: rows are counted, not lines.
     content = (DATA / "acled_afghanistan_2020.csv").read_bytes()
     app.config["IMPORT_WEB_MAX_ROWS"] = 399
+    # The limit is stated on the form before anyone uploads.
+    assert "and 399 rows (larger files: the flask import command)" in client.get(
+        "/imports"
+    ).get_data(as_text=True)
     response = upload(client, auth, f"violence:{process_id}", content, "acled.csv")
     assert response.status_code == 400
     page = response.get_data(as_text=True)

@@ -87,6 +87,7 @@ _ENV_INT = (
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "HSTS_MAX_AGE",
+    "IMPORT_WEB_MAX_ROWS",
 )
 # Durations read from the environment in minutes: SESSION_IDLE_TIMEOUT_MINUTES=480 and so on.
 _ENV_MINUTES = (

@@ -45,7 +45,11 @@ def upload_form() -> UploadForm:
 def render_upload(form: UploadForm, status: int = 200, too_large: str | None = None):
     """The upload page with the list of past imports."""
     page = render_template(
-        "imports/index.html", form=form, imports=list_imports(), too_large=too_large
+        "imports/index.html",
+        form=form,
+        imports=list_imports(),
+        too_large=too_large,
+        max_rows=current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
     )
     return page, status
 
