@@ -23,8 +23,8 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess
 from tracker.services import fields as F
 from tracker.services.bundle import ImportCounts
-from tracker.services.bundle_import import write_release, write_violence
 from tracker.services.import_batch import PrefetchedSources, release_lookup, violence_lookup
+from tracker.services.record_writers import write_release, write_violence
 
 MAX_LISTED_ERRORS = 100
 PREVIEW_ROWS = 10

@@ -2,7 +2,7 @@
 
 A CSV import writes its rows in chunks. Before writing a chunk it asks, in one SELECT each,
 which of the chunk's records and sources exist already; the per-row writers of
-:mod:`tracker.services.bundle_import` then take the answer from a dictionary. The answers are
+:mod:`tracker.services.record_writers` then take the answer from a dictionary. The answers are
 the ones the per-row queries (``find_violence``, ``find_release``, ``SourceCache.get``) give.
 """
 
