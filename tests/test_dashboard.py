@@ -207,3 +207,14 @@ def test_demo_numbers_by_hand(demo):
         # Both exchange terms full (3 + 3), the RIV term without a status (0): 6 / 9.
         score = board.chart("score").rows[-1]
         assert (score["date"], score["score"]) == (D(2020, 9, 2), 66.67)
+
+
+def test_violence_axes_never_show_fractions_of_an_event(demo):
+    # The demo has one report: Plotly would tick the count axes at 0.5 steps.
+    with demo.app_context():
+        layout = (
+            dashboard.Dashboard(find_process("afghanistan-2020")).chart("violence").figure["layout"]
+        )
+    for axis in ("yaxis", "yaxis2"):
+        assert layout[axis]["tickformat"] == ",d"
+        assert layout[axis]["dtick"] == 1

@@ -126,6 +126,17 @@ def band(start: date, end: date, colour: str, opacity: float) -> dict[str, Any]:
     }
 
 
+def count_axis(totals: Sequence[PeriodTotal], field: str) -> dict[str, Any]:
+    """Axis settings for whole counts: no "0.5 events" ticks when the bars are short."""
+    per_period: dict[date, int] = {}
+    for row in totals:
+        per_period[row.start] = per_period.get(row.start, 0) + getattr(row, field)
+    axis: dict[str, Any] = {"tickformat": ",d"}
+    if max(per_period.values(), default=0) <= 5:
+        axis["dtick"] = 1
+    return axis
+
+
 def violence_figure(
     totals: Sequence[PeriodTotal],
     interval: str,
@@ -145,12 +156,14 @@ def violence_figure(
                 "domain": [0.55, 1],
                 "rangemode": "tozero",
                 "gridcolor": "#eee",
+                **count_axis(totals, "events"),
             },
             "yaxis2": {
                 "title": {"text": f"Fatalities {per}"},
                 "domain": [0, 0.45],
                 "rangemode": "tozero",
                 "gridcolor": "#eee",
+                **count_axis(totals, "fatalities"),
             },
             "xaxis": {"title": {"text": "Date"}, "type": "date", "anchor": "y2"},
             "shapes": shapes,
