@@ -147,3 +147,17 @@ def test_import_page_says_where_imported_records_go_next(client, make_user, auth
     response = client.get("/imports")
     assert "wait in the review queue until a second person publishes them" in text_of(response)
     assert 'href="/manage/review"' in response.get_data(as_text=True)
+
+
+def test_an_impossible_slug_is_a_404_on_every_page_that_takes_one(client):
+    # PostgreSQL refuses a NUL character with an error: it must never reach the database.
+    for path in (
+        "/processes/a%00b",
+        "/processes/a%00b/charts/progress.csv",
+        "/processes/a%00b/releases/1",
+        "/api/v1/processes/a%00b",
+        "/api/v1/processes/a%00b/violence",
+        "/exports/processes/a%00b.json",
+        "/processes/UPPER",
+    ):
+        assert client.get(path).status_code == 404, path

@@ -12,9 +12,8 @@ from tracker.services.violence import INTERVALS, ViolenceFilter
 
 MAX_PAGE = 1_000_000
 DEFAULT_PER_PAGE = 50
-# Identifiers that can exist; anything else is a 404 without asking the database (PostgreSQL
-# rejects NUL characters and integers past 2^31 with an error, not an empty result).
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+# Ids that can exist; larger ones are a 404 without asking the database (PostgreSQL rejects
+# integers past 2^31 with an error, not an empty result). Slugs: services.public.find_process.
 MAX_ID = 2**31 - 1
 
 
@@ -86,8 +85,3 @@ def interval() -> str:
     if value not in INTERVALS:
         raise BadParameterError("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
     return value
-
-
-def valid_slug(slug: str) -> bool:
-    """Whether ``slug`` could name a process."""
-    return bool(SLUG.fullmatch(slug))

@@ -44,7 +44,7 @@ def cache_and_cors(response):
 
 def published_process_or_404(slug: str):
     """The published process with this slug, or a 404 JSON error."""
-    found = find_process(slug) if params.valid_slug(slug) else None
+    found = find_process(slug)
     if found is None:
         abort(404, f"No published process with slug {slug!r}.")
     return found

@@ -30,7 +30,7 @@ def visible_statuses() -> tuple[str, ...]:
 
 def process_or_404(slug: str):
     """A process the user may export (any status for researchers)."""
-    found = find_process(slug, visible_statuses()) if params.valid_slug(slug) else None
+    found = find_process(slug, visible_statuses())
     if found is None:
         abort(404, f"There is no published process called {slug!r}.")
     return found

@@ -26,8 +26,6 @@ from tracker.services.bundle import FORMAT, BundleError, ImportCounts
 from tracker.services.record_writers import write_release, write_violence
 from tracker.services.records import SourceCache, assign
 
-SLUG = r"[a-z0-9][a-z0-9-]{0,79}"
-
 
 class Validator:
     """Collects errors by JSON path while cleaning a bundle."""
@@ -67,10 +65,8 @@ def _status(default: str):
 
 
 def _slug(value: Any) -> str:
-    import re
-
     value = F.required_text(80)(value)
-    if not re.fullmatch(SLUG, value):
+    if not F.is_slug(value):
         raise F.FieldError(f"{value!r} must be lower-case letters, digits and hyphens")
     return value
 

@@ -24,10 +24,17 @@ MAX_NOTES = 10_000
 MAX_NAME = 300
 MAX_URL = 2000
 ACLED_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
+# A process slug: lower-case letters, digits and hyphens. Nothing else can name a process.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 class FieldError(ValueError):
     """A value that cannot be accepted; the message says why and what is expected."""
+
+
+def is_slug(value: Any) -> bool:
+    """Whether ``value`` could be a process slug."""
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None
 
 
 def is_blank(value: Any) -> bool:

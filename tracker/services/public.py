@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.services import fields as F
 from tracker.services.progress import (
     PUBLIC,
     Progress,
@@ -31,7 +32,13 @@ def published_processes() -> list[PeaceProcess]:
 
 
 def find_process(slug: str, statuses: Sequence[str] = PUBLIC) -> PeaceProcess | None:
-    """A process by slug, when its review status is one of ``statuses``."""
+    """A process by slug, when its review status is one of ``statuses``.
+
+    A string that cannot be a slug finds nothing without asking the database: PostgreSQL
+    answers a NUL character with an error, not an empty result.
+    """
+    if not F.is_slug(slug):
+        return None
     return db.session.scalar(
         select(PeaceProcess).where(PeaceProcess.slug == slug, PeaceProcess.status.in_(statuses))
     )
