@@ -161,3 +161,21 @@ def test_an_impossible_slug_is_a_404_on_every_page_that_takes_one(client):
         "/processes/UPPER",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_an_id_no_row_can_have_is_a_404_everywhere(demo, client, auth, make_user):
+    # Past 2^31 - 1 PostgreSQL answers with an error: such URLs must match no route at all.
+    big = 2**31
+    make_user()
+    auth.login()
+    for path in (
+        f"/processes/afghanistan-2020/releases/{big}",
+        f"/processes/afghanistan-2020/violence/{big}",
+        f"/exports/commitments/{big}/releases.csv",
+        f"/manage/release/{big}/edit",
+        f"/manage/violence/{big}/history",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/manage/release/{big}/publish").status_code == 404
+    response = client.get(f"/api/v1/commitments/{big}/progress")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == 404

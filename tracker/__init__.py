@@ -20,10 +20,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from tracker import routing
     from tracker.config import load_config
 
     load_config(app, config_name, overrides)
     app.json.sort_keys = False  # keep documented field order in API responses
+    routing.init_app(app)
     register_extensions(app)
     register_templating(app)
     register_blueprints(app)

@@ -7,14 +7,12 @@ from datetime import date
 
 from flask import current_app, request
 
-from tracker.models.base import ACLED_EVENT_TYPES
+from tracker.models.base import ACLED_EVENT_TYPES, MAX_ID  # noqa: F401 - for openapi
 from tracker.services.violence import INTERVALS, ViolenceFilter
 
 MAX_PAGE = 1_000_000
 DEFAULT_PER_PAGE = 50
-# Ids that can exist; larger ones are a 404 without asking the database (PostgreSQL rejects
-# integers past 2^31 with an error, not an empty result). Slugs: services.public.find_process.
-MAX_ID = 2**31 - 1
+# Ids past MAX_ID never reach a view: the app's <int:...> converter stops at it (tracker.routing).
 
 
 class BadParameterError(ValueError):

@@ -70,8 +70,7 @@ def process(slug: str):
 @bp.get("/commitments/<int:commitment_id>/progress")
 def commitment_progress_view(commitment_id: int):
     """Progress of a published commitment: achieved, percent, projection and the series."""
-    known = commitment_id <= params.MAX_ID
-    commitment = db.session.get(Commitment, commitment_id) if known else None
+    commitment = db.session.get(Commitment, commitment_id)
     process = commitment.agreement.process if commitment else None
     if (
         commitment is None

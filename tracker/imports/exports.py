@@ -95,9 +95,7 @@ def violence_export(slug: str):
 def releases_export(commitment_id: int):
     """Release records of one commitment as CSV in the import format."""
     statuses = visible_statuses()
-    commitment = (
-        db.session.get(Commitment, commitment_id) if commitment_id <= params.MAX_ID else None
-    )
+    commitment = db.session.get(Commitment, commitment_id)
     process = commitment.agreement.process if commitment else None
     if (
         commitment is None

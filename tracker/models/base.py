@@ -22,6 +22,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The largest id an Integer primary key can hold on PostgreSQL; larger ones cannot exist.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (a callable default, evaluated per row)."""
     return datetime.now(UTC)
