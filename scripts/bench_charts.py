@@ -28,9 +28,9 @@ from tracker.cli import DEMO_BUNDLE  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import ViolenceReport  # noqa: E402
 from tracker.models.base import ACLED_EVENT_TYPES  # noqa: E402
-from tracker.services import dashboard  # noqa: E402
-from tracker.services.bundle_import import import_bundle  # noqa: E402
-from tracker.services.public import find_process  # noqa: E402
+from tracker.services.dashboard import assemble as dashboard  # noqa: E402
+from tracker.services.figures.public import find_process  # noqa: E402
+from tracker.services.interchange.bundle_import import import_bundle  # noqa: E402
 
 LIMIT_BYTES = 200 * 1024
 START = date(2020, 1, 1)

@@ -86,9 +86,9 @@ def run_import(url: str, file: Path) -> dict:
 
     from tracker.extensions import db
     from tracker.models import PeaceProcess
-    from tracker.services.audit import audit_context
-    from tracker.services.csv_import import import_violence_csv
-    from tracker.services.import_log import record_import_event
+    from tracker.services.entry.audit import audit_context
+    from tracker.services.interchange.csv_import import import_violence_csv
+    from tracker.services.interchange.import_log import record_import_event
 
     app = make_app(url)
     with app.app_context():

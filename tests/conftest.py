@@ -18,7 +18,7 @@ from tests import factories
 from tracker import create_app
 from tracker.cli import DEMO_BUNDLE
 from tracker.extensions import db
-from tracker.services.bundle_import import import_bundle
+from tracker.services.interchange.bundle_import import import_bundle
 
 PASSWORD = "correct horse battery staple"
 

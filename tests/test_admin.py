@@ -171,7 +171,7 @@ def test_last_active_admin_can_be_neither_demoted_nor_deactivated(app, admin, ma
 
 
 def test_last_admin_rule_holds_in_the_service_too(app, make_user):
-    from tracker.services import accounts
+    from tracker.services.accounts import manage as accounts
 
     admin_id = make_user("a@example.org", role="admin")
     other_id = make_user("b@example.org", role="admin")

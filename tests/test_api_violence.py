@@ -13,7 +13,7 @@ import pytest
 from tests import factories
 from tracker.extensions import db
 from tracker.models import PeaceProcess
-from tracker.services.csv_import import import_violence_csv
+from tracker.services.interchange.csv_import import import_violence_csv
 
 ACLED = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
 BASE = "/api/v1/processes/afg/violence"

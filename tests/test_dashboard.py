@@ -11,9 +11,10 @@ import pytest
 from tests import factories
 from tracker.extensions import db
 from tracker.models import CommitmentStatusChange
-from tracker.services import dashboard, pace, violence
-from tracker.services.progress import commitment_progress
-from tracker.services.public import find_process
+from tracker.services.dashboard import assemble as dashboard
+from tracker.services.figures import pace, ratio, score, violence
+from tracker.services.figures.progress import commitment_progress
+from tracker.services.figures.public import find_process
 
 D = date
 
@@ -80,12 +81,12 @@ def test_cumulative_series_counts_running_totals_with_later_batches(data):
 def test_exchange_ratio_on_given_dates(data):
     gov = commitment_progress(data["gov"]).series
     tal = commitment_progress(data["tal"]).series
-    assert pace.exchange_pair([data["tal"], data["gov"]]) == (data["gov"], data["tal"])
-    assert pace.agreed_ratio((data["gov"], data["tal"])) == 5
-    assert pace.ratio_on(gov, tal, D(2020, 4, 9)) is None  # the Taliban had released none
-    assert pace.ratio_on(gov, tal, D(2020, 4, 12)) == 10  # 200 / 20
-    assert pace.ratio_on(gov, tal, D(2020, 4, 13)) == pytest.approx(18.05)  # 361 / 20
-    assert pace.ratio_on(gov, tal, D(2020, 4, 20)) == pytest.approx(7.35)  # 441 / 60
+    assert ratio.exchange_pair([data["tal"], data["gov"]]) == (data["gov"], data["tal"])
+    assert ratio.agreed_ratio((data["gov"], data["tal"])) == 5
+    assert ratio.ratio_on(gov, tal, D(2020, 4, 9)) is None  # the Taliban had released none
+    assert ratio.ratio_on(gov, tal, D(2020, 4, 12)) == 10  # 200 / 20
+    assert ratio.ratio_on(gov, tal, D(2020, 4, 13)) == pytest.approx(18.05)  # 361 / 20
+    assert ratio.ratio_on(gov, tal, D(2020, 4, 20)) == pytest.approx(7.35)  # 441 / 60
 
 
 def test_weekly_releases_split_progress_by_monday_weeks(data):
@@ -123,7 +124,7 @@ def test_projection_sentence_when_reached_and_when_stalled(ctx):
 
 
 def test_implementation_score_over_time(data):
-    points = pace.score_series(data["agreement"], [D(2020, 2, 29), D(2020, 4, 10), D(2020, 4, 20)])
+    points = score.score_series(data["agreement"], [D(2020, 2, 29), D(2020, 4, 10), D(2020, 4, 20)])
     # 29 Feb: nothing started. 10 Apr: gov 200 (status 1), tal 0, RIV set to 2 -> 3 / 9.
     # 20 Apr: gov 441 (1), tal 60 (1), RIV 2 -> 4 / 9.
     assert [round(p.score, 2) for p in points] == [0, 33.33, 44.44]

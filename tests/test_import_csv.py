@@ -234,7 +234,7 @@ def test_line_numbers_count_lines_inside_quoted_notes(app, runner, process, tmp_
 @pytest.fixture
 def tiny_chunks(monkeypatch):
     """Rows are written two at a time, so a short file crosses several chunk boundaries."""
-    from tracker.services import csv_import
+    from tracker.services.interchange import csv_import
 
     monkeypatch.setattr(csv_import, "CHUNK", 2)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests import factories
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, CommitmentStatusChange
-from tracker.services import progress as P
+from tracker.services.figures import progress as P
 
 
 @pytest.fixture

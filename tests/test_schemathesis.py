@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from tests.conftest import load_demo
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess
-from tracker.services.csv_import import import_violence_csv
+from tracker.services.interchange.csv_import import import_violence_csv
 
 ACLED = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
 OPERATIONS = [

@@ -14,7 +14,11 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import LoginFailure, User
 from tracker.models.base import utcnow
-from tracker.services.passwords import PasswordError, check_password_policy, common_passwords
+from tracker.services.accounts.passwords import (
+    PasswordError,
+    check_password_policy,
+    common_passwords,
+)
 
 WRONG = "definitely not the password"
 

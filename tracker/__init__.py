@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
     from tracker import auth, security
     from tracker.extensions import csrf, db, login_manager, migrate
-    from tracker.services import audit
+    from tracker.services.entry import audit
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -18,16 +18,16 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, User
 from tracker.models.base import REVIEW_STATUS, ROLES
-from tracker.services.audit import audit_context
-from tracker.services.bundle import BundleError, ImportCounts, export_bundle
-from tracker.services.bundle_import import import_bundle
-from tracker.services.csv_import import (
+from tracker.services.accounts.passwords import PasswordError, check_password_policy
+from tracker.services.entry.audit import audit_context
+from tracker.services.interchange.bundle import BundleError, ImportCounts, export_bundle
+from tracker.services.interchange.bundle_import import import_bundle
+from tracker.services.interchange.csv_import import (
     CsvImportError,
     import_releases_csv,
     import_violence_csv,
 )
-from tracker.services.import_log import record_import_event
-from tracker.services.passwords import PasswordError, check_password_policy
+from tracker.services.interchange.import_log import record_import_event
 
 DEMO_BUNDLE = Path(__file__).parent / "demo" / "afghanistan-2020.json"
 

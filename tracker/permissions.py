@@ -68,7 +68,7 @@ EDITOR_ROLES = ("researcher", "admin")
 
 def can_publish(user, record) -> bool:
     """A second person publishes: nobody publishes their own changes, unless review is off."""
-    from tracker.services.review import may_publish
+    from tracker.services.entry.review import may_publish
 
     if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
         return False

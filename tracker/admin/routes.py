@@ -9,7 +9,7 @@ from tracker.auth import keep_current_session
 from tracker.extensions import db
 from tracker.models import User
 from tracker.permissions import require_account_manager
-from tracker.services import accounts
+from tracker.services.accounts import manage as accounts
 
 
 def _user_or_404(user_id: int) -> User:

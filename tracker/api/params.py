@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app, request
 
 from tracker.models.base import ACLED_EVENT_TYPES, MAX_ID  # noqa: F401 - for openapi
-from tracker.services.violence import INTERVALS, ViolenceFilter
+from tracker.services.figures.violence import INTERVALS, ViolenceFilter
 
 MAX_PAGE = 1_000_000
 DEFAULT_PER_PAGE = 50

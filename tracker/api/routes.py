@@ -9,9 +9,8 @@ from tracker.api.openapi import openapi_document
 from tracker.errors import error_response
 from tracker.extensions import db
 from tracker.models import Commitment, ViolenceReport
-from tracker.services.bundle import violence_to_dict
-from tracker.services.progress import PUBLIC, commitment_progress
-from tracker.services.public import (
+from tracker.services.figures.progress import PUBLIC, commitment_progress
+from tracker.services.figures.public import (
     find_process,
     iso,
     process_detail,
@@ -19,7 +18,8 @@ from tracker.services.public import (
     published_processes,
     visible_commitments,
 )
-from tracker.services.violence import filtered_reports, summary
+from tracker.services.figures.violence import filtered_reports, summary
+from tracker.services.interchange.bundle import violence_to_dict
 
 
 @bp.errorhandler(params.BadParameterError)

@@ -11,7 +11,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.extensions import db
 from tracker.models import User
-from tracker.services.passwords import MAX_LENGTH, MIN_LENGTH, PasswordError, check_password_policy
+from tracker.services.accounts.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    PasswordError,
+    check_password_policy,
+)
 
 LOGIN_FAILED = "Email or password is incorrect."
 PASSWORD_HINT = (
@@ -32,7 +37,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def password_policy(form, field) -> None:
-    """WTForms validator: the password policy of :mod:`tracker.services.passwords`."""
+    """WTForms validator: the password policy of :mod:`tracker.services.accounts.passwords`."""
     try:
         check_password_policy(field.data or "")
     except PasswordError as error:

@@ -11,7 +11,7 @@ from tracker.auth.throttle import clear_account_failures, current_lockout, recor
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.security import mark_session_start
-from tracker.services.audit import audit_context
+from tracker.services.entry.audit import audit_context
 
 
 def safe_next(target: str | None) -> str | None:

@@ -17,10 +17,10 @@ from tracker.imports import bp
 from tracker.models import Commitment, PeaceProcess
 from tracker.models.base import REVIEW_STATUS
 from tracker.permissions import can_see_unpublished
-from tracker.services.bundle import export_bundle
-from tracker.services.csv_export import releases_csv, violence_csv
-from tracker.services.progress import PUBLIC
-from tracker.services.public import find_process, published_processes, visible_commitments
+from tracker.services.figures.progress import PUBLIC
+from tracker.services.figures.public import find_process, published_processes, visible_commitments
+from tracker.services.interchange.bundle import export_bundle
+from tracker.services.interchange.csv_export import releases_csv, violence_csv
 
 
 def visible_statuses() -> tuple[str, ...]:

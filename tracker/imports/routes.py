@@ -9,9 +9,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
-from tracker.services.csv_import import CsvImportError, count_rows
-from tracker.services.import_log import list_imports
-from tracker.services.uploads import (
+from tracker.services.interchange.csv_import import CsvImportError, count_rows
+from tracker.services.interchange.import_log import list_imports
+from tracker.services.interchange.uploads import (
     discard_pending,
     find_pending,
     import_targets,

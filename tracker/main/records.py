@@ -6,7 +6,7 @@ from flask import Response, abort, render_template, request
 
 from tracker.main import bp
 from tracker.main.routes import published_or_404
-from tracker.services import dashboard
+from tracker.services.dashboard import assemble as dashboard
 
 
 @bp.get("/processes/<slug>/charts/<key>.csv")

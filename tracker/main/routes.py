@@ -10,9 +10,10 @@ from plotly.offline import get_plotlyjs_version
 
 from tracker.main import bp
 from tracker.models.base import ACLED_EVENT_TYPES
-from tracker.services import dashboard, violence
-from tracker.services.progress import progress_for
-from tracker.services.public import (
+from tracker.services.dashboard import assemble as dashboard
+from tracker.services.figures import violence
+from tracker.services.figures.progress import progress_for
+from tracker.services.figures.public import (
     find_process,
     latest_record_date,
     published_processes,

@@ -13,7 +13,7 @@ restrict_blueprint(bp, *EDITOR_ROLES)
 @bp.context_processor
 def record_helpers() -> dict:
     """Template helpers of the records pages: publish permission and readable diffs."""
-    from tracker.services.history import action_label, field_changes
+    from tracker.services.entry.history import action_label, field_changes
 
     return {
         "action_label": action_label,

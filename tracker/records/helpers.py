@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from tracker.extensions import db
 from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, ViolenceReport
 from tracker.records.forms import FORMS, RecordForm, options
-from tracker.services import entry
-from tracker.services.entry import Kind, Outcome
-from tracker.services.entry_kinds import KINDS
+from tracker.services.entry import save as entry
+from tracker.services.entry.registry import KINDS
+from tracker.services.entry.save import Kind, Outcome
 
 ERROR_LABELS = {"__all__": "Form"}
 

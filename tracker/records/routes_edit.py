@@ -18,9 +18,9 @@ from tracker.records.helpers import (
     render_form,
     submitted_int,
 )
-from tracker.services import entry
-from tracker.services.entry import Outcome
-from tracker.services.entry_kinds import KINDS
+from tracker.services.entry import save as entry
+from tracker.services.entry.registry import KINDS
+from tracker.services.entry.save import Outcome
 
 # Buttons that add a blank row and show the form again, without saving (no JavaScript needed).
 ADD_ROW_BUTTONS = {"add_source": (1, 0), "add_claim": (0, 1)}

@@ -8,7 +8,7 @@ from flask_login import current_user
 from tracker.records import bp
 from tracker.records.forms import ActionForm
 from tracker.records.helpers import get_kind, get_record, submitted_int
-from tracker.services import history
+from tracker.services.entry import history
 
 
 @bp.get("/<kind_name>/<int:record_id>/history")

@@ -7,7 +7,7 @@ from flask import render_template, request
 from tracker.models.base import ACLED_EVENT_TYPES, REVIEW_STATUS, VERIFICATION
 from tracker.records import bp
 from tracker.records.helpers import active_processes, get_kind
-from tracker.services.record_lists import FILTERS, listing
+from tracker.services.entry.lists import FILTERS, listing
 
 
 @bp.get("/<kind_name>/")

@@ -9,8 +9,8 @@ from tracker.permissions import can_publish, require_role
 from tracker.records import bp
 from tracker.records.forms import ActionForm, SettingsForm
 from tracker.records.helpers import get_kind, get_record, submitted_int
-from tracker.services import review
-from tracker.services.entry_kinds import KINDS
+from tracker.services.entry import review
+from tracker.services.entry.registry import KINDS
 
 REVIEWED_KINDS = [kind for kind in KINDS.values() if kind.reviewed]
 

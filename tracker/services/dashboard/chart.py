@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from tracker.models.base import ACLED_EVENT_TYPES
-from tracker.services import violence
-from tracker.services.fields import FieldError, parse_date
+from tracker.services.figures import violence
+from tracker.services.rules.fields import FieldError, parse_date
 
 DEFAULT_INTERVAL = "week"
 

@@ -17,22 +17,23 @@ from typing import Any
 from tracker.extensions import db
 from tracker.models import Commitment, Milestone, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.models.base import PAM_STATUS_LABELS
-from tracker.services import charts, pace, violence
-from tracker.services.chart_data import (  # noqa: F401  - parse_params is re-exported for views
+from tracker.services.dashboard import plot_releases as charts
+from tracker.services.dashboard.chart import (  # noqa: F401  - parse_params is re-exported for views
     Chart,
     Column,
     DashboardParams,
     parse_params,
 )
-from tracker.services.dashboard_violence import build_map, build_riv, build_violence
-from tracker.services.progress import (
+from tracker.services.dashboard.violence import build_map, build_riv, build_violence
+from tracker.services.figures import pace, ratio, score, violence, wording
+from tracker.services.figures.progress import (
     PUBLIC,
     Progress,
     implementation_score,
     pam_status,
     progress_for,
 )
-from tracker.services.public import visible_commitments
+from tracker.services.figures.public import visible_commitments
 
 
 class Dashboard:
@@ -128,7 +129,8 @@ def build_progress(board: Dashboard) -> Chart | None:
         prefix = "up to " if commitment.target_is_maximum else ""
         parts.append(
             f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
-            f"{commitment.target:,} ({item.percent or 0:.0f} %) as of {pace.long_date(item.as_of)}"
+            f"{commitment.target:,} ({item.percent or 0:.0f} %)"
+            f" as of {wording.long_date(item.as_of)}"
         )
     figure = charts.progress_figure(
         board.countable,
@@ -166,14 +168,14 @@ def pace_percent(value: int, target: int | None) -> float | None:
 
 def build_ratio(board: Dashboard) -> Chart | None:
     """One side's releases over the other's, against the agreed ratio."""
-    pair = pace.exchange_pair(board.countable)
+    pair = ratio.exchange_pair(board.countable)
     if pair is None:
         return None
     first, second = pair
-    agreed = pace.agreed_ratio(pair)
+    agreed = ratio.agreed_ratio(pair)
     points = [
         p
-        for p in pace.ratio_series(
+        for p in ratio.ratio_series(
             board.progress[first.id].series, board.progress[second.id].series
         )
         if board.in_range(p.date)
@@ -193,7 +195,7 @@ def build_ratio(board: Dashboard) -> Chart | None:
     summary = f"Agreed ratio {agreed:g}:1 ({first.target:,} for {second.target:,})."
     if latest:
         summary += (
-            f" On {pace.long_date(latest.date)}: {latest.numerator:,} released by {top} for "
+            f" On {wording.long_date(latest.date)}: {latest.numerator:,} released by {top} for "
             f"{latest.denominator:,} by {bottom}, a ratio of {latest.ratio:.2f}:1."
         )
     columns = [
@@ -250,8 +252,8 @@ def build_score(board: Dashboard) -> Chart | None:
     scores = {}
     rows = []
     for agreement in agreements:
-        dates = [d for d in pace.score_dates(agreement) if board.in_range(d)]
-        points = pace.score_series(agreement, dates)
+        dates = [d for d in score.score_dates(agreement) if board.in_range(d)]
+        points = score.score_series(agreement, dates)
         if any(p.score is not None for p in points):
             scores[agreement] = points
         for point in points:
@@ -266,7 +268,7 @@ def build_score(board: Dashboard) -> Chart | None:
     if not scores:
         return None
     summary = " ".join(
-        f"{a.title}: {points[-1].score:.0f} % on {pace.long_date(points[-1].date)}."
+        f"{a.title}: {points[-1].score:.0f} % on {wording.long_date(points[-1].date)}."
         for a, points in scores.items()
     )
     columns = [

@@ -3,7 +3,7 @@
 The rules live here so every path (pages, CLI, tests) obeys them: the last active admin can
 be neither demoted nor deactivated, and each change that alters what a user may do rotates the
 user's session token, which ends their sessions at once. Changes are audited by the after_flush
-listener of :mod:`tracker.services.audit`, under a named action.
+listener of :mod:`tracker.services.entry.audit`, under a named action.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
 from tracker.models.base import ROLES
-from tracker.services.audit import audit_context
-from tracker.services.passwords import temporary_password
+from tracker.services.accounts.passwords import temporary_password
+from tracker.services.entry.audit import audit_context
 
 LAST_ADMIN = (
     "This is the last active admin account. Make another user an admin first, "

@@ -21,10 +21,10 @@ from typing import Any, BinaryIO
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess
-from tracker.services import fields as F
-from tracker.services.bundle import ImportCounts
-from tracker.services.import_batch import PrefetchedSources, release_lookup, violence_lookup
-from tracker.services.record_writers import write_release, write_violence
+from tracker.services.interchange.batch import PrefetchedSources, release_lookup, violence_lookup
+from tracker.services.interchange.bundle import ImportCounts
+from tracker.services.interchange.writers import write_release, write_violence
+from tracker.services.rules import fields as F
 
 MAX_LISTED_ERRORS = 100
 PREVIEW_ROWS = 10

@@ -1,6 +1,6 @@
 """The registry of record kinds researchers enter: fields, rules and warnings of each.
 
-The rules themselves live in :mod:`tracker.services.entry_rules`.
+The rules themselves live in :mod:`tracker.services.rules.kinds`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from tracker.models import (
     ViolenceReport,
 )
 from tracker.models.base import COMMITMENT_KINDS, PARTY_KINDS
-from tracker.services import fields
-from tracker.services.entry import Kind
-from tracker.services.entry_rules import (
+from tracker.services.entry.save import Kind
+from tracker.services.rules import fields
+from tracker.services.rules.kinds import (
     RELEASE_PARSERS,
     VIOLENCE_PARSERS,
     boolean,

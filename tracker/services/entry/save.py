@@ -1,9 +1,9 @@
 """Create and update records from researchers' forms: validate, warn, lock, write, audit.
 
-Every record kind (see :mod:`tracker.services.entry_rules`) is saved through :func:`save`, so
+Every record kind (see :mod:`tracker.services.rules.kinds`) is saved through :func:`save`, so
 validation, the confirmable warnings, optimistic locking and the audit trail work the same way
 for release records, violence reports and everything else. Field values are validated by the
-parsers of :mod:`tracker.services.fields`, the same ones the CSV imports and bundles use.
+parsers of :mod:`tracker.services.rules.fields`, the same ones the CSV imports and bundles use.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Claim
 from tracker.models.base import ReviewedMixin, utcnow
-from tracker.services import fields
-from tracker.services.audit import ENTITY_NAMES, claim_snapshot
-from tracker.services.records import SourceCache
+from tracker.services.entry.audit import ENTITY_NAMES, claim_snapshot
+from tracker.services.entry.sources import SourceCache
+from tracker.services.rules import fields
 
 FORM_ERROR = "__all__"  # errors about the whole form rather than one field
 MAX_SOURCES = 20
@@ -244,7 +244,7 @@ def save(
 
 def _needs_new_review(kind: Kind, record: Any, before_claims: list) -> bool:
     """A published record whose values changed, while review is required."""
-    from tracker.services.review import review_required
+    from tracker.services.entry.review import review_required
 
     if not kind.reviewed or record.status != "published":
         return False

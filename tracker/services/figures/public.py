@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
-from tracker.services import fields as F
-from tracker.services.progress import (
+from tracker.services.figures.progress import (
     PUBLIC,
     Progress,
     implementation_score,
     pam_status,
     progress_for,
 )
+from tracker.services.rules import fields as F
 
 
 def published_processes() -> list[PeaceProcess]:

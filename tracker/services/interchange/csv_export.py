@@ -19,10 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
-from tracker.services.bundle import release_to_dict, violence_to_dict
-from tracker.services.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
-from tracker.services.progress import PUBLIC
-from tracker.services.violence import ViolenceFilter, filtered_reports
+from tracker.services.figures.progress import PUBLIC
+from tracker.services.figures.violence import ViolenceFilter, filtered_reports
+from tracker.services.interchange.bundle import release_to_dict, violence_to_dict
+from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
 
 # A cell that a spreadsheet would evaluate, or one that already carries our apostrophe in
 # front of such a character (escaped again so the importer's undo gives it back exactly).

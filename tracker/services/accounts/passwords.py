@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
 # Temporary passwords handed out by an admin: words of this alphabet, easy to read aloud.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 

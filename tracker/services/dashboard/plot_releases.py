@@ -1,10 +1,10 @@
 """Figures of the release charts: progress, exchange ratio, pace and implementation score.
 
 Figures are plain dicts (Plotly's JSON) built from the series of
-:mod:`tracker.services.progress` and :mod:`tracker.services.pace`, the same ones the API
+:mod:`tracker.services.figures` (progress, ratio, pace, score), the same ones the API
 serves. A page embeds them in a ``<script type="application/json">`` block and
 ``static/js/charts.js`` draws them. Few points per chart, so ``graph_objects`` validation is
-affordable here; the violence charts (:mod:`tracker.services.charts_violence`) build dicts.
+affordable here; the violence charts (:mod:`tracker.services.dashboard.plot_violence`) build dicts.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from tracker.models import Agreement, Commitment, Milestone, ReleaseRecord
-from tracker.services.pace import RatioPoint, ScorePoint, WeeklyReleases, long_date
-from tracker.services.progress import Progress, SeriesPoint
+from tracker.services.figures.pace import WeeklyReleases
+from tracker.services.figures.progress import Progress, SeriesPoint
+from tracker.services.figures.ratio import RatioPoint
+from tracker.services.figures.score import ScorePoint
+from tracker.services.figures.wording import long_date
 
 PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"}

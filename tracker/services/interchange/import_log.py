@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import AuditEvent
-from tracker.services.csv_import import CsvImportResult
+from tracker.services.interchange.csv_import import CsvImportResult
 
 
 def record_import_event(

@@ -1,6 +1,6 @@
 """The record kinds researchers enter: their fields, cross-field rules and warnings.
 
-Field parsers come from :mod:`tracker.services.fields` so a form, a CSV row and a bundle
+Field parsers come from :mod:`tracker.services.rules.fields` so a form, a CSV row and a bundle
 accept and refuse the same values with the same messages.
 """
 
@@ -22,9 +22,9 @@ from tracker.models import (
     Source,
     ViolenceReport,
 )
-from tracker.services import fields
-from tracker.services.entry import Warning
-from tracker.services.progress import ALL_CURRENT, progress_on
+from tracker.services.entry.save import Warning
+from tracker.services.figures.progress import ALL_CURRENT, progress_on
+from tracker.services.rules import fields
 
 
 def reference(model: type, required: bool = True):

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Claim, Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
-from tracker.services.bundle import ImportCounts
-from tracker.services.records import SourceCache, assign
+from tracker.services.entry.sources import SourceCache, assign
+from tracker.services.interchange.bundle import ImportCounts
 
 
 def release_values(release: dict, sources: SourceCache) -> dict:

@@ -1,7 +1,7 @@
 """Figures of the violence charts: events and fatalities over time, periods against baselines,
 and the incident map.
 
-Built as plain dicts from the SQL aggregates of :mod:`tracker.services.violence` (no
+Built as plain dicts from the SQL aggregates of :mod:`tracker.services.figures.violence` (no
 ``graph_objects`` validation: at 100,000 reports every byte and millisecond counts). Days and
 weeks are evenly spaced, so their bars carry ``x0``/``dx`` and one number per period instead of
 a date string per point; that keeps a three-year daily chart well under 200 KB.
@@ -15,8 +15,8 @@ from typing import Any
 
 from tracker.models import Milestone
 from tracker.models.base import ACLED_EVENT_TYPES
-from tracker.services.charts import FONT, base_layout, plotly_text
-from tracker.services.violence import MapCell, PeriodComparison, PeriodTotal
+from tracker.services.dashboard.plot_releases import FONT, base_layout, plotly_text
+from tracker.services.figures.violence import MapCell, PeriodComparison, PeriodTotal
 
 EVENT_COLOURS = {
     "Battles": "#c0392b",

@@ -2,7 +2,7 @@
 
 A CSV import writes its rows in chunks. Before writing a chunk it asks, in one SELECT each,
 which of the chunk's records and sources exist already; the per-row writers of
-:mod:`tracker.services.record_writers` then take the answer from a dictionary. The answers are
+:mod:`tracker.services.interchange.writers` then take the answer from a dictionary. The answers are
 the ones the per-row queries (``find_violence``, ``find_release``, ``SourceCache.get``) give.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import Claim, ReleaseRecord, Source, ViolenceReport
-from tracker.services.records import SourceCache
+from tracker.services.entry.sources import SourceCache
 
 
 class PrefetchedSources(SourceCache):

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Setting
-from tracker.services.audit import ENTITY_NAMES
+from tracker.services.entry.audit import ENTITY_NAMES
 
 REVIEW_SETTING = "review_required"
 

@@ -11,9 +11,9 @@ from sqlalchemy import Select, func, select
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, ReleaseRecord, ViolenceReport
 from tracker.models.base import ACLED_EVENT_TYPES, REVIEW_STATUS, VERIFICATION
-from tracker.services import fields
-from tracker.services.entry import Kind
-from tracker.services.violence import ViolenceFilter, apply_filters
+from tracker.services.entry.save import Kind
+from tracker.services.figures.violence import ViolenceFilter, apply_filters
+from tracker.services.rules import fields
 
 PER_PAGE = 25
 FILTERS = {

@@ -1,6 +1,6 @@
 """A record's history from its audit events: readable diffs, past versions, one-click restore.
 
-Audit events (written by :mod:`tracker.services.audit`) carry each field's value before and
+Audit events (written by :mod:`tracker.services.entry.audit`) carry each field's value before and
 after. Replaying them from the creation gives the record as it was after any event; restoring
 writes those values back through the entry service, so the restore is itself audited.
 """
@@ -16,9 +16,9 @@ from sqlalchemy import Date, select
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Party
-from tracker.services import entry
-from tracker.services.audit import audit_context
-from tracker.services.entry import Kind, Outcome
+from tracker.services.entry import save as entry
+from tracker.services.entry.audit import audit_context
+from tracker.services.entry.save import Kind, Outcome
 
 # Never restored: the review status has its own workflow, the author stays the author.
 NOT_RESTORED = {"id", "status", "created_by_id"}

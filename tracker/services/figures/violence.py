@@ -11,7 +11,7 @@ from sqlalchemy import Numeric, Select, cast, distinct, func, select
 from tracker.extensions import db
 from tracker.models import Claim, PeaceProcess, ViolenceReport
 from tracker.models.sources import violence_report_sources
-from tracker.services.progress import PUBLIC
+from tracker.services.figures.progress import PUBLIC
 
 INTERVALS = ("day", "week", "month")
 

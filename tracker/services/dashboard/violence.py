@@ -1,17 +1,18 @@
 """The dashboard's violence charts: events and fatalities over time, each reduction-in-violence
 term against its baseline, and the incident map. All numbers are SQL aggregates from
-:mod:`tracker.services.violence` (the functions the API's summary endpoint uses)."""
+:mod:`tracker.services.figures.violence` (the functions the API's summary endpoint uses)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker.services import charts_violence, violence
-from tracker.services.chart_data import Chart, Column
-from tracker.services.pace import long_date
+from tracker.services.dashboard import plot_violence as charts_violence
+from tracker.services.dashboard.chart import Chart, Column
+from tracker.services.figures import violence
+from tracker.services.figures.wording import long_date
 
 if TYPE_CHECKING:
-    from tracker.services.dashboard import Dashboard
+    from tracker.services.dashboard.assemble import Dashboard
 
 INTERVAL_WORDS = {"day": "day", "week": "week", "month": "month"}
 

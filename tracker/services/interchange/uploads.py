@@ -16,13 +16,13 @@ from sqlalchemy import delete, select
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, PendingImport
 from tracker.models.base import utcnow
-from tracker.services.audit import audit_context
-from tracker.services.csv_import import (
+from tracker.services.entry.audit import audit_context
+from tracker.services.interchange.csv_import import (
     CsvImportResult,
     import_releases_csv,
     import_violence_csv,
 )
-from tracker.services.import_log import record_import_event
+from tracker.services.interchange.import_log import record_import_event
 
 KEEP_PENDING = timedelta(days=1)
 

@@ -21,10 +21,10 @@ from tracker.models import (
     PeaceProcess,
 )
 from tracker.models.base import COMMITMENT_KINDS, PARTY_KINDS, REVIEW_STATUS
-from tracker.services import fields as F
-from tracker.services.bundle import FORMAT, BundleError, ImportCounts
-from tracker.services.record_writers import write_release, write_violence
-from tracker.services.records import SourceCache, assign
+from tracker.services.entry.sources import SourceCache, assign
+from tracker.services.interchange.bundle import FORMAT, BundleError, ImportCounts
+from tracker.services.interchange.writers import write_release, write_violence
+from tracker.services.rules import fields as F
 
 
 class Validator:

@@ -1,0 +1,1 @@
+"""The computations and workflows behind the views, one package per capability."""

@@ -1,0 +1,1 @@
+"""Accounts: what admins do to users, and the password policy."""
