@@ -7,9 +7,7 @@ its CSV and the API can never disagree: the table under a chart and its CSV are 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -34,6 +32,7 @@ from tracker.services.figures.progress import (
     progress_for,
 )
 from tracker.services.figures.public import visible_commitments
+from tracker.services.interchange.csvfile import csv_lines
 
 
 class Dashboard:
@@ -312,25 +311,14 @@ BUILDERS: dict[str, Callable[[Dashboard], Chart | None]] = {
 }
 
 
+def chart_csv_lines(chart: Chart) -> Iterator[str]:
+    """The chart's table as CSV lines: the same rows and columns the page shows."""
+    return csv_lines([column.key for column in chart.columns], chart.rows)
+
+
 def chart_csv(chart: Chart) -> str:
-    """The chart's table as CSV: the same rows and columns the page shows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([column.key for column in chart.columns])
-    for row in chart.rows:
-        writer.writerow([csv_value(row.get(column.key)) for column in chart.columns])
-    return out.getvalue()
-
-
-def csv_value(value: Any) -> Any:
-    """Dates as ISO strings, record id lists joined by ";", None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    return value
+    """The chart's table as one CSV text."""
+    return "".join(chart_csv_lines(chart))
 
 
 def recent_reports(board: Dashboard, limit: int = 50) -> tuple[list, int]:
