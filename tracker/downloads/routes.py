@@ -12,11 +12,16 @@ from sqlalchemy import select
 from tracker.downloads import bp
 from tracker.errors import error_response
 from tracker.extensions import db
-from tracker.models import Commitment, PeaceProcess
+from tracker.models import PeaceProcess
 from tracker.models.base import REVIEW_STATUS
 from tracker.permissions import can_see_unpublished
 from tracker.services.figures.progress import PUBLIC
-from tracker.services.figures.public import find_process, published_processes, visible_commitments
+from tracker.services.figures.public import (
+    find_commitment,
+    find_process,
+    published_processes,
+    visible_commitments,
+)
 from tracker.services.interchange.bundle import export_bundle
 from tracker.services.interchange.csv_export import releases_csv, violence_csv
 from tracker.services.rules.filters import BadFilterError, filters_from_request
@@ -96,13 +101,8 @@ def violence_export(slug: str):
 def releases_export(commitment_id: int):
     """Release records of one commitment as CSV in the import format."""
     statuses = visible_statuses()
-    commitment = db.session.get(Commitment, commitment_id)
-    process = commitment.agreement.process if commitment else None
-    if (
-        commitment is None
-        or process.status not in statuses
-        or commitment not in (visible_commitments(process, statuses))
-    ):
+    commitment = find_commitment(commitment_id, statuses)
+    if commitment is None:
         abort(404, f"There is no published commitment {commitment_id}.")
     body = stream_with_context(releases_csv(commitment, statuses))
     return download(body, f"commitment-{commitment.id}-releases.csv", "text/csv; charset=utf-8")
