@@ -54,7 +54,7 @@ def build_progress(board: Board) -> Chart | None:
         prefix = "up to " if commitment.target_is_maximum else ""
         parts.append(
             f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
-            f"{commitment.target:,} ({item.percent or 0:.0f} %)"
+            f"{commitment.target:,} ({wording.percent(item.percent or 0)})"
             f" as of {wording.long_date(item.as_of)}"
         )
     figure = charts.progress_figure(
@@ -193,7 +193,7 @@ def build_score(board: Board) -> Chart | None:
     if not scores:
         return None
     summary = " ".join(
-        f"{a.title}: {points[-1].score:.0f} % on {wording.long_date(points[-1].date)}."
+        f"{a.title}: {wording.percent(points[-1].score)} on {wording.long_date(points[-1].date)}."
         for a, points in scores.items()
     )
     columns = [

@@ -8,7 +8,7 @@ from tracker.services.dashboard import plot_violence as charts_violence
 from tracker.services.dashboard.board import Board
 from tracker.services.dashboard.chart import Chart, Column
 from tracker.services.figures import violence
-from tracker.services.figures.wording import long_date
+from tracker.services.figures.wording import long_date, percent
 
 INTERVAL_WORDS = {"day": "day", "week": "week", "month": "month"}
 
@@ -141,7 +141,7 @@ def change_words(change: float | None) -> str:
         return "no baseline events to compare with"
     if change == 0:
         return "no change"
-    return f"{'down' if change < 0 else 'up'} {abs(change):.1f} %"
+    return f"{'down' if change < 0 else 'up'} {percent(abs(change), 1)}"
 
 
 def build_map(board: Board) -> Chart | None:
