@@ -19,7 +19,7 @@ from tracker.services.figures.public import (
     published_processes,
 )
 from tracker.services.figures.violence import filtered_reports, summary
-from tracker.services.interchange.bundle import violence_to_dict
+from tracker.services.interchange.serializers import violence_item
 
 
 @bp.errorhandler(params.BadParameterError)
@@ -91,13 +91,6 @@ def commitment_progress_view(commitment_id: int):
             ],
         }
     )
-
-
-def violence_item(report: ViolenceReport) -> dict:
-    """A violence report in the API: its id and the CSV fields by the same names."""
-    item = violence_to_dict(report)
-    del item["status"], item["claims"]
-    return {"id": report.id, **item}
 
 
 @bp.get("/processes/<slug>/violence")

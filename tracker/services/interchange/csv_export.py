@@ -16,9 +16,9 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.violence import ViolenceFilter, filtered_reports
-from tracker.services.interchange.bundle import release_to_dict, violence_to_dict
 from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
 from tracker.services.interchange.csvfile import csv_lines
+from tracker.services.interchange.serializers import release_to_dict, violence_to_dict
 
 CHUNK_ROWS = 500
 NO_FILTER = ViolenceFilter()
