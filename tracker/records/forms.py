@@ -255,7 +255,7 @@ class CommitmentForm(RecordForm):
     hints = {
         "key": "Letters a-z, digits and hyphens, e.g. gov-releases",
         "target": "For a countable term: a whole number such as 5000",
-        "deadline": "After the signing. " + DATE_HINT,
+        "deadline": "On or after the signing. " + DATE_HINT,
         "period_start": DATE_HINT,
     }
 

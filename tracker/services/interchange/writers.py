@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Claim, Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.entry.sources import SourceCache, assign
+from tracker.services.interchange.batch import RELEASE_IDENTITY, VIOLENCE_IDENTITY, identity
 from tracker.services.interchange.bundle import ImportCounts
 
 
@@ -24,10 +25,7 @@ def find_release(commitment: Commitment, values: dict) -> ReleaseRecord | None:
     return db.session.scalar(
         select(ReleaseRecord).where(
             ReleaseRecord.commitment_id == commitment.id,
-            ReleaseRecord.date == values["date"],
-            ReleaseRecord.kind == values["kind"],
-            ReleaseRecord.count == values["count"],
-            ReleaseRecord.location == values["location"],
+            *identity(ReleaseRecord, RELEASE_IDENTITY, values),
         )
     )
 
@@ -59,10 +57,7 @@ def find_violence(process: PeaceProcess, values: dict) -> ViolenceReport | None:
     else:
         query = query.where(
             ViolenceReport.event_id_cnty.is_(None),
-            ViolenceReport.event_date == values["event_date"],
-            ViolenceReport.location == values["location"],
-            ViolenceReport.event_type == values["event_type"],
-            ViolenceReport.actor1 == values["actor1"],
+            *identity(ViolenceReport, VIOLENCE_IDENTITY, values),
         )
     return db.session.scalars(query.limit(1)).first()
 
