@@ -40,7 +40,7 @@ def loose(value: Any) -> Any:
     """Select coercion that never fails: ids become ints, blanks None, anything else stays."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
         return int(value)
     return str(value)
 
