@@ -26,6 +26,17 @@ from tracker.services.interchange.bundle_check import clean_bundle
 from tracker.services.interchange.writers import write_release, write_violence
 
 
+def _upsert(record: Any, model: type, values: dict, counts: ImportCounts, name: str, **parent):
+    """Create the record when there is none, else update it; count which it was."""
+    if record is None:
+        record = model(**parent, **values)
+        db.session.add(record)
+        counts.count(name, "added")
+    else:
+        counts.count(name, "updated" if assign(record, values) else "unchanged")
+    return record
+
+
 def import_bundle(doc: Any, status: str | None = None) -> tuple[PeaceProcess, ImportCounts]:
     """Validate, then write a bundle in the current transaction; the caller commits."""
     plan = clean_bundle(doc, status)
@@ -34,22 +45,13 @@ def import_bundle(doc: Any, status: str | None = None) -> tuple[PeaceProcess, Im
 
     values = plan["process"]
     process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == values["slug"]))
-    if process is None:
-        process = PeaceProcess(**values)
-        db.session.add(process)
-        counts.count("process", "added")
-    else:
-        counts.count("process", "updated" if assign(process, values) else "unchanged")
+    process = _upsert(process, PeaceProcess, values, counts, "process")
 
     parties = {party.name: party for party in process.parties}
     for values in plan["parties"]:
-        party = parties.get(values["name"])
-        if party is None:
-            party = parties[values["name"]] = Party(process=process, **values)
-            db.session.add(party)
-            counts.count("party", "added")
-        else:
-            counts.count("party", "updated" if assign(party, values) else "unchanged")
+        parties[values["name"]] = _upsert(
+            parties.get(values["name"]), Party, values, counts, "party", process=process
+        )
 
     by_key = {agreement.key: agreement for agreement in process.agreements}
     for values in plan["agreements"]:
@@ -58,13 +60,9 @@ def import_bundle(doc: Any, status: str | None = None) -> tuple[PeaceProcess, Im
         values["sources"] = [
             sources.get(s["url"], s.get("publisher", "")) for s in values["sources"]
         ]
-        agreement = by_key.get(values["key"])
-        if agreement is None:
-            agreement = Agreement(process=process, **values)
-            db.session.add(agreement)
-            counts.count("agreement", "added")
-        else:
-            counts.count("agreement", "updated" if assign(agreement, values) else "unchanged")
+        agreement = _upsert(
+            by_key.get(values["key"]), Agreement, values, counts, "agreement", process=process
+        )
         for commitment_values in commitments:
             _write_commitment(agreement, commitment_values, parties, sources, counts)
 
@@ -72,11 +70,7 @@ def import_bundle(doc: Any, status: str | None = None) -> tuple[PeaceProcess, Im
     for values in plan["milestones"]:
         values["sources"] = sources.many(values.pop("source_url"))
         milestone = existing.get((values["date"], values["title"]))
-        if milestone is None:
-            db.session.add(Milestone(process=process, **values))
-            counts.count("milestone", "added")
-        else:
-            counts.count("milestone", "updated" if assign(milestone, values) else "unchanged")
+        _upsert(milestone, Milestone, values, counts, "milestone", process=process)
 
     db.session.flush()
     for values in plan["violence"]:
@@ -91,25 +85,21 @@ def _write_commitment(agreement, values, parties, sources, counts) -> None:
     values["obligated_party"] = parties.get(values["obligated_party"])
     values["beneficiary_party"] = parties.get(values["beneficiary_party"])
     commitment = next((c for c in agreement.commitments if c.key == values["key"]), None)
-    if commitment is None:
-        commitment = Commitment(agreement=agreement, **values)
-        db.session.add(commitment)
-        counts.count("commitment", "added")
-    else:
-        counts.count("commitment", "updated" if assign(commitment, values) else "unchanged")
+    commitment = _upsert(commitment, Commitment, values, counts, "commitment", agreement=agreement)
 
     known = {(c.changed_on, c.status): c for c in commitment.status_changes}
     for change in history:
         change_values = {**change, "sources": sources.many(change["source_url"])}
         del change_values["source_url"]
         existing = known.get((change["changed_on"], change["status"]))
-        if existing is None:
-            db.session.add(CommitmentStatusChange(commitment=commitment, **change_values))
-            counts.count("status_change", "added")
-        else:
-            counts.count(
-                "status_change", "updated" if assign(existing, change_values) else "unchanged"
-            )
+        _upsert(
+            existing,
+            CommitmentStatusChange,
+            change_values,
+            counts,
+            "status_change",
+            commitment=commitment,
+        )
 
     if commitment.id is None:
         db.session.flush()

@@ -34,6 +34,7 @@ from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this
 )
 from tracker.services.interchange.writers import write_release, write_violence
 from tracker.services.rules import fields as F
+from tracker.services.rules.kinds import NOT_A_RELEASE_TERM
 
 PREVIEW_ROWS = 10
 # Valid rows are written in chunks: one look-up query per chunk (not per row), one flush, and
@@ -81,58 +82,111 @@ def _outcome(counts: ImportCounts, before: tuple[int, int, int]) -> str:
     return "updated" if counts.updated > before[1] else "unchanged"
 
 
-def _write_chunk(rows, result: CsvImportResult, status, user_id, write, full: bool) -> None:
-    """Write a chunk of valid rows with ``write(values)``, then flush them as one batch.
+@dataclass(frozen=True)
+class _Format:
+    """What differs between the two CSV formats: columns, rules, identity and writer."""
 
-    ``write`` takes its look-ups from one query per chunk (see :mod:`import_batch`); rows of
-    one file cannot match each other's look-ups (``seen`` refused repeats), so answers
-    gathered before the chunk are the ones a query per row would give. After a full chunk the
-    session forgets the written records, so memory does not grow with the file.
+    required: tuple[str, ...]
+    columns: tuple[str, ...]
+    parent: type  # the record the rows belong to: a process or a commitment
+    parse: Callable[[dict], tuple[dict, dict]]  # the kind's rule set
+    key: Callable[[dict], Any]  # what a repeated row is recognised by
+    repeated: Callable[[dict, int], tuple[str, str]]  # (column, message) for a repeat
+    lookup: Callable  # (parent id, rows) -> batched find (see batch.py)
+    write: Callable  # (parent, values, sources, counts, lookup) -> record
+
+
+def _parse_violence(raw: dict) -> tuple[dict, dict]:
+    report, errors = F.parse_violence(raw)
+    if not errors:
+        report["claims"] = F.claims_from_lists(report)
+    return report, errors
+
+
+def _repeated_violence(report: dict, line: int) -> tuple[str, str]:
+    if report["event_id_cnty"]:
+        return "event_id_cnty", f"{report['event_id_cnty']!r} is already on line {line}"
+    return "", (
+        f"the same date, location, event type and actor1 as line {line}, "
+        "and no event_id_cnty to tell them apart"
+    )
+
+
+VIOLENCE = _Format(
+    VIOLENCE_REQUIRED,
+    VIOLENCE_COLUMNS,
+    PeaceProcess,
+    _parse_violence,
+    lambda report: report["event_id_cnty"] or violence_key(report),
+    _repeated_violence,
+    violence_lookup,
+    write_violence,
+)
+RELEASES = _Format(
+    RELEASE_REQUIRED,
+    RELEASE_COLUMNS,
+    Commitment,
+    F.parse_release,
+    release_key,
+    lambda release, line: ("", f"the same date, kind, count and location as line {line}"),
+    release_lookup,
+    write_release,
+)
+
+
+def _write_chunk(form: _Format, parent_id: int, rows, result, status, user_id, full: bool):
+    """Write a chunk of valid rows, existing records and sources found in a few queries.
+
+    The look-ups take one query per chunk (see :mod:`batch`); rows of one file cannot match
+    each other's look-ups (``seen`` refused repeats), so answers gathered before the chunk are
+    the ones a query per row would give. After a full chunk the session forgets the written
+    records, so memory does not grow with the file.
     """
-    for line, values in rows:
-        before = (result.counts.added, result.counts.updated, result.counts.unchanged)
-        record = write(values)
-        _finish_status(record, _outcome(result.counts, before), status, user_id)
-        if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"line": line, **values})
-    db.session.flush()
+    # No autoflush: the look-ups must not flush rows half-written; the chunk is flushed whole.
+    with db.session.no_autoflush:
+        parent = db.session.get(form.parent, parent_id)
+        records = [values for _, values in rows]
+        sources = PrefetchedSources(url for values in records for url in values["source_url"])
+        lookup = form.lookup(parent_id, records)
+        for line, values in rows:
+            before = (result.counts.added, result.counts.updated, result.counts.unchanged)
+            record = form.write(parent, values, sources, result.counts, lookup)
+            _finish_status(record, _outcome(result.counts, before), status, user_id)
+            if len(result.preview) < PREVIEW_ROWS:
+                result.preview.append({"line": line, **values})
+        db.session.flush()
     if full:
         db.session.expunge_all()
 
 
-def _violence_chunk(process_id: int, rows, result, status, user_id, full: bool) -> None:
-    """Write a chunk of violence reports: existing reports and sources found in a few queries."""
-    # No autoflush: the look-ups must not flush rows half-written; the chunk is flushed whole.
-    with db.session.no_autoflush:
-        process = db.session.get(PeaceProcess, process_id)
-        reports = [report for _, report in rows]
-        sources = PrefetchedSources(url for report in reports for url in report["source_url"])
-        lookup = violence_lookup(process_id, reports)
-        _write_chunk(
-            rows,
-            result,
-            status,
-            user_id,
-            lambda report: write_violence(process, report, sources, result.counts, lookup),
-            full,
-        )
-
-
-def _release_chunk(commitment_id: int, rows, result, status, user_id, full: bool) -> None:
-    """Write a chunk of release records: existing ones and sources found in a few queries."""
-    with db.session.no_autoflush:
-        commitment = db.session.get(Commitment, commitment_id)
-        releases = [release for _, release in rows]
-        sources = PrefetchedSources(url for release in releases for url in release["source_url"])
-        lookup = release_lookup(commitment_id, releases)
-        _write_chunk(
-            rows,
-            result,
-            status,
-            user_id,
-            lambda release: write_release(commitment, release, sources, result.counts, lookup),
-            full,
-        )
+def _import(form: _Format, stream: BinaryIO, parent, status, user_id, on_progress):
+    """Check every row by the kind's rules; write valid rows in chunks until one is bad."""
+    errors, result = ErrorList(), CsvImportResult()
+    parent_id, chunk = parent.id, []
+    seen: dict[Any, int] = {}
+    progress = _progress_reporter(stream, on_progress)
+    for line, raw in read_csv(stream, form.required, form.columns, errors):
+        result.rows += 1
+        progress(result.rows)
+        values, problems = form.parse(raw)
+        for column, message in problems.items():
+            errors.add(line, column, message)
+        if problems:
+            continue
+        key = form.key(values)
+        if key in seen:
+            errors.add(line, *form.repeated(values, seen[key]))
+            continue
+        seen[key] = line
+        if errors:
+            continue  # keep checking, but write nothing more: it will all be rolled back
+        chunk.append((line, values))
+        if len(chunk) == CHUNK:
+            _write_chunk(form, parent_id, chunk, result, status, user_id, full=True)
+            chunk = []
+    errors.raise_if_any()
+    _write_chunk(form, parent_id, chunk, result, status, user_id, full=False)
+    return result
 
 
 def import_violence_csv(
@@ -143,40 +197,7 @@ def import_violence_csv(
     on_progress: Callable[[int], None] | None = None,
 ) -> CsvImportResult:
     """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row."""
-    errors, result = ErrorList(), CsvImportResult()
-    process_id, chunk = process.id, []
-    seen: dict[tuple, int] = {}
-    progress = _progress_reporter(stream, on_progress)
-    for line, raw in read_csv(stream, VIOLENCE_REQUIRED, VIOLENCE_COLUMNS, errors):
-        result.rows += 1
-        progress(result.rows)
-        report, problems = F.parse_violence(raw)
-        for column, message in problems.items():
-            errors.add(line, column, message)
-        if problems:
-            continue
-        key = report["event_id_cnty"] or violence_key(report)
-        if key in seen:
-            column = "event_id_cnty" if report["event_id_cnty"] else ""
-            what = (
-                f"{key!r} is already on line {seen[key]}"
-                if column
-                else f"the same date, location, event type and actor1 as line {seen[key]}, "
-                "and no event_id_cnty to tell them apart"
-            )
-            errors.add(line, column, what)
-            continue
-        seen[key] = line
-        if errors:
-            continue  # keep checking, but write nothing more: it will all be rolled back
-        report["claims"] = F.claims_from_lists(report)
-        chunk.append((line, report))
-        if len(chunk) == CHUNK:
-            _violence_chunk(process_id, chunk, result, status, user_id, full=True)
-            chunk = []
-    errors.raise_if_any()
-    _violence_chunk(process_id, chunk, result, status, user_id, full=False)
-    return result
+    return _import(VIOLENCE, stream, process, status, user_id, on_progress)
 
 
 def import_releases_csv(
@@ -188,32 +209,5 @@ def import_releases_csv(
 ) -> CsvImportResult:
     """Import release records of ``commitment``; raise :class:`CsvImportError` on any bad row."""
     if commitment.kind != "prisoner_release":
-        raise CsvImportError(
-            [RowError(1, "", "release records belong to prisoner_release commitments only")]
-        )
-    errors, result = ErrorList(), CsvImportResult()
-    commitment_id, chunk = commitment.id, []
-    seen: dict[tuple, int] = {}
-    progress = _progress_reporter(stream, on_progress)
-    for line, raw in read_csv(stream, RELEASE_REQUIRED, RELEASE_COLUMNS, errors):
-        result.rows += 1
-        progress(result.rows)
-        release, problems = F.parse_release(raw)
-        for column, message in problems.items():
-            errors.add(line, column, message)
-        if problems:
-            continue
-        key = release_key(release)
-        if key in seen:
-            errors.add(line, "", f"the same date, kind, count and location as line {seen[key]}")
-            continue
-        seen[key] = line
-        if errors:
-            continue
-        chunk.append((line, release))
-        if len(chunk) == CHUNK:
-            _release_chunk(commitment_id, chunk, result, status, user_id, full=True)
-            chunk = []
-    errors.raise_if_any()
-    _release_chunk(commitment_id, chunk, result, status, user_id, full=False)
-    return result
+        raise CsvImportError([RowError(1, "", NOT_A_RELEASE_TERM)])
+    return _import(RELEASES, stream, commitment, status, user_id, on_progress)
