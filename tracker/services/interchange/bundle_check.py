@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import PeaceProcess
 from tracker.models.base import REVIEW_STATUS
 from tracker.services.interchange.bundle import FORMAT, BundleError
+from tracker.services.interchange.writers import claims_from_lists
 from tracker.services.rules import fields as F
 from tracker.services.rules import kinds as K
 
@@ -249,6 +250,6 @@ def _violence(v: Validator, raw: Any) -> list[dict]:
                 for c_path, claim in v.objects(item.get("claims"), f"{path}.claims")
             ]
         else:
-            report["claims"] = F.claims_from_lists(report)
+            report["claims"] = claims_from_lists(report)
         reports.append(report)
     return reports

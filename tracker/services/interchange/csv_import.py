@@ -32,7 +32,7 @@ from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this
     read_csv,
     undo_neutralisation,
 )
-from tracker.services.interchange.writers import write_release, write_violence
+from tracker.services.interchange.writers import claims_from_lists, write_release, write_violence
 from tracker.services.rules import fields as F
 from tracker.services.rules.kinds import NOT_A_RELEASE_TERM
 
@@ -99,7 +99,7 @@ class _Format:
 def _parse_violence(raw: dict) -> tuple[dict, dict]:
     report, errors = F.parse_violence(raw)
     if not errors:
-        report["claims"] = F.claims_from_lists(report)
+        report["claims"] = claims_from_lists(report)
     return report, errors
 
 

@@ -4,6 +4,9 @@ create or update it. Shared by the bundle import and the CSV imports (which pass
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -47,6 +50,15 @@ def write_release(
     else:
         counts.count("release", "updated" if assign(record, values) else "unchanged")
     return record
+
+
+def claims_from_lists(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A report's ``claimed_by`` and ``denied_by`` actors as claims shaped by CLAIM_FIELDS."""
+    return [
+        {"actor": actor, "stance": stance, "date": None, "notes": "", "source_url": []}
+        for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
+        for actor in report.get(column, [])
+    ]
 
 
 def find_violence(process: PeaceProcess, values: dict) -> ViolenceReport | None:

@@ -59,20 +59,13 @@ def slug(value: Any) -> str:
 
 
 def record_id(value: Any) -> int | None:
-    """The id of a row as submitted (``"12"`` or 12), or None when it cannot be one.
-
-    Only ASCII digits within the database's integer range: a larger number can name no row,
-    and passing it to the database would fail there rather than here.
-    """
-    if isinstance(value, bool):
+    """A submitted row id (12 or "12", ASCII digits) within the database's integer range, else
+    None: a larger number names no row, and the database would fail on it rather than say so."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,10}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,10}\s*", value):
-        number = int(value)
-    else:
-        return None
-    return number if 1 <= number <= MAX_ID else None
+    return value if 1 <= value <= MAX_ID else None
 
 
 def is_blank(value: Any) -> bool:
@@ -398,12 +391,3 @@ CLAIM_FIELDS = {
     "notes": text(MAX_NOTES),
     "source_url": url_list,
 }
-
-
-def claims_from_lists(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A report's ``claimed_by`` and ``denied_by`` actors as claims shaped by CLAIM_FIELDS."""
-    return [
-        {"actor": actor, "stance": stance, "date": None, "notes": "", "source_url": []}
-        for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
-        for actor in report.get(column, [])
-    ]
