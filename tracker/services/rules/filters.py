@@ -64,12 +64,15 @@ def read_text(value: str) -> str | None:
 
 
 def one_of(values: Iterable[str]) -> Callable[[str], str | None]:
-    """A reader of one value out of ``values``; blank means no filter."""
+    """A reader of one value out of ``values``, exactly as written; blank means no filter."""
     allowed = tuple(values)
-    parse = fields.choice(allowed, "")
 
     def read(value: str) -> str | None:
-        return parse(value) or None
+        if value == "":
+            return None
+        if value not in allowed:
+            raise fields.FieldError(f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
 
     return read
 
