@@ -50,6 +50,8 @@ def pagination() -> tuple[int, int]:
 
 def interval() -> str:
     """``interval``: day, week or month (default week)."""
+    if request.args.get("interval") == "":
+        raise BadParameterError("interval", "must be one of: day, week, month")
     found = filters_from_request(request.args, ("interval",))
     found.raise_first()
     return found.values.get("interval", DEFAULT_INTERVAL)

@@ -9,7 +9,9 @@ PostgreSQL cannot hold (NUL) ever leaves this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -53,9 +55,18 @@ def safe_text(value: str) -> str:
 
 
 def read_date(value: str) -> date | None:
-    """A date such as 2020-04-09 or 09 April 2020; blank means no limit."""
+    """A date such as 2020-04-09 or 09 April 2020; blank means no limit. A real ISO date
+    outside the years records may hold (1900-2100) is still a limit a query can use."""
     value = safe_text(value)
-    return fields.parse_date(value, allow_future=True) if value else None
+    if not value:
+        return None
+    try:
+        return fields.parse_date(value, allow_future=True)
+    except fields.FieldError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with suppress(ValueError):
+                return date.fromisoformat(value)
+        raise
 
 
 def read_text(value: str) -> str | None:
