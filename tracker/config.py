@@ -47,6 +47,18 @@ class BaseConfig:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = 0
     SECRET_KEY: str | None = None
+    # Responses compressed by Flask-Compress (static files come pre-compressed from WhiteNoise).
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/plain",
+        "application/json",
+        "application/javascript",
+        "application/atom+xml",
+    ]
+    # Where the fingerprinted, compressed static files are built (default: instance/assets).
+    STATIC_BUILD_DIR: str | None = None
 
 
 class DevelopmentConfig(BaseConfig):

@@ -31,9 +31,20 @@
     }
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
       element.dataset.drawn = "true";
+      if (figure.layout && figure.layout.geo) { detailWhenZoomed(element); }
     }, function (error) {
       element.dataset.drawn = "error";
       if (window.console) { window.console.error(error); }
+    });
+  }
+
+  // Maps start on the small 110m base map; zoomed in, the 50m one draws coasts and borders finely.
+  function detailWhenZoomed(element) {
+    element.on("plotly_relayout", function (change) {
+      var scale = change["geo.projection.scale"];
+      if (scale > 2 && element.layout.geo.resolution !== 50) {
+        window.Plotly.relayout(element, { "geo.resolution": 50 });
+      }
     });
   }
 
