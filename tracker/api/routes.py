@@ -9,6 +9,7 @@ from tracker.api.openapi import openapi_document
 from tracker.errors import error_response
 from tracker.extensions import db
 from tracker.models import Commitment, ViolenceReport
+from tracker.services.dashboard import cache
 from tracker.services.figures.progress import PUBLIC, commitment_progress
 from tracker.services.figures.public import (
     find_process,
@@ -135,7 +136,9 @@ def violence_summary(slug: str):
     found = published_process_or_404(slug)
     interval = params.interval()
     filters = params.violence_filter()
-    periods = summary(found, interval, filters)
+    periods = cache.cached(
+        ("summary", found.id, interval, filters), lambda: summary(found, interval, filters)
+    )
     return jsonify(
         {
             "interval": interval,

@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs_version
 from tracker.main import bp
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.dashboard import assemble as dashboard
+from tracker.services.dashboard import cache
 from tracker.services.figures import violence
 from tracker.services.figures.progress import progress_for
 from tracker.services.figures.public import (
@@ -72,7 +73,7 @@ def process(slug: str):
         terms=dashboard.term_statuses(board),
         reports=reports,
         total_reports=total_reports,
-        actors=violence.actors(found),
+        actors=cache.cached(("actors", found.id), lambda: violence.actors(found)),
         event_types=list(ACLED_EVENT_TYPES),
         latest=latest_record_date(found),
     )

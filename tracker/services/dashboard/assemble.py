@@ -17,6 +17,7 @@ from typing import Any
 from tracker.extensions import db
 from tracker.models import Commitment, Milestone, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.models.base import PAM_STATUS_LABELS
+from tracker.services.dashboard import cache
 from tracker.services.dashboard import plot_releases as charts
 from tracker.services.dashboard.chart import (  # noqa: F401  - parse_params is re-exported for views
     Chart,
@@ -80,8 +81,10 @@ class Dashboard:
         return charts.in_range(day, self.params.date_from, self.params.date_to)
 
     def chart(self, key: str) -> Chart | None:
-        """One chart by key (None when the process has nothing for it)."""
-        return BUILDERS[key](self)
+        """One chart by key (None when the process has nothing for it), cached per data version."""
+        return cache.cached(
+            ("chart", key, self.process.id, self.params.cache_key()), lambda: BUILDERS[key](self)
+        )
 
     def charts(self) -> list[Chart]:
         """Every chart the process has data or terms for, in page order."""
