@@ -6,7 +6,8 @@ Create Date: 2026-11-27 19:15:00
 
 The daily/weekly counts, the caption counts and the list API read (process, status, date,
 type, fatalities) from one covering index instead of the table; the actor filter's list of
-perpetrators reads (process, status, actor1) in order instead of scanning and sorting the table.
+perpetrators reads (process, status, actor1) in order instead of scanning and sorting the table;
+pages of the list API find their ids in (process, status, date, id) alone, deep pages included.
 """
 
 from alembic import op
@@ -28,6 +29,12 @@ def upgrade():
     )
     op.bulk_insert(data_version, [{"id": 1, "version": 1}])
     with op.batch_alter_table("violence_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_violence_reports_process_date")
+        batch_op.create_index(
+            "ix_violence_reports_list",
+            ["process_id", "status", "event_date", "id"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_violence_reports_daily",
             ["process_id", "status", "event_date", "event_type", "fatalities"],
@@ -42,4 +49,10 @@ def downgrade():
     with op.batch_alter_table("violence_reports", schema=None) as batch_op:
         batch_op.drop_index("ix_violence_reports_actor1")
         batch_op.drop_index("ix_violence_reports_daily")
+        batch_op.drop_index("ix_violence_reports_list")
+        batch_op.create_index(
+            "ix_violence_reports_process_date",
+            ["process_id", "status", "event_date"],
+            unique=False,
+        )
     op.drop_table("data_version")

@@ -114,11 +114,19 @@ def violence(slug: str):
     page, per_page = params.pagination()
     query = filtered_reports(found, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    reports = db.session.scalars(
-        query.options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+    # The page's ids first, from the (process, status, date, id) index alone, then only those
+    # rows: a deep page skips index entries, never whole rows.
+    page_ids = (
+        query.with_only_columns(ViolenceReport.id)
         .order_by(ViolenceReport.event_date, ViolenceReport.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
+    )
+    reports = db.session.scalars(
+        select(ViolenceReport)
+        .where(ViolenceReport.id.in_(page_ids.scalar_subquery()))
+        .options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+        .order_by(ViolenceReport.event_date, ViolenceReport.id)
     )
     return jsonify(
         {

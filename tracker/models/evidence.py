@@ -152,11 +152,14 @@ class ViolenceReport(EvidenceMixin, Base):
         return f"<ViolenceReport {self.event_id_cnty or self.id} {self.event_date}>"
 
 
+# Lists in date order (the list API's pages, the export) and the caption counts read ids from
+# this index alone; ix_violence_reports_process_date (without id) gave way to it in i13.
 Index(
-    "ix_violence_reports_process_date",
+    "ix_violence_reports_list",
     ViolenceReport.process_id,
     ViolenceReport.status,
     ViolenceReport.event_date,
+    ViolenceReport.id,
 )
 Index("ix_violence_reports_process_type", ViolenceReport.process_id, ViolenceReport.event_type)
 
