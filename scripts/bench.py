@@ -316,7 +316,7 @@ def measure(args, url: str, process_id: int, anchor_db: Path, access_log: Path) 
     client = Client(PORTS[0])
     repeat = args.repeat
     page_path = f"/processes/{SLUG}"
-    _, page_body, page_headers, _ = client.get(page_path, {})
+    _, page_body, _, _ = client.get(page_path, {})
     page = page_body.decode()
     assets = asset_paths(page)
     css = next(path for path in assets if "/app." in path)
@@ -378,7 +378,8 @@ def measure(args, url: str, process_id: int, anchor_db: Path, access_log: Path) 
         name = f"violence CSV export (failed: {type(error).__name__})"
         client = Client(PORTS[0])
     figure(name, time.perf_counter() - started, "sqlite3 -csv", sqlite_csv, 3)
-    first_visit = len(page_body) + sum(len(client.get(path)[1]) for path in assets)
+    _, page_compressed, page_headers, _ = client.get(page_path)
+    first_visit = len(page_compressed) + sum(len(client.get(path)[1]) for path in assets)
     visit = browser_visit(PORTS[0], access_log)
     load = load_test(
         PORTS[0],

@@ -146,3 +146,14 @@ def test_reading_does_not_move_the_version(app, client):
     client.get(f"/processes/{SLUG}")
     client.get(f"/api/v1/processes/{SLUG}/violence/summary")
     assert version(app) == start
+
+
+def test_anonymous_pages_are_shared_but_never_a_logged_in_users_page(app, people, client):
+    make_process(app)
+    anonymous = client.get(f"/processes/{SLUG}?interval=month").get_data(as_text=True)
+    researcher = people["a"].get(f"/processes/{SLUG}?interval=month").get_data(as_text=True)
+    assert "a@example.org" not in anonymous
+    assert "Log out" in researcher and "Log out" not in anonymous
+    again = app.test_client().get(f"/processes/{SLUG}?interval=month").get_data(as_text=True)
+    assert again == anonymous
+    assert "Log out" in people["a"].get(f"/processes/{SLUG}?interval=month").get_data(as_text=True)

@@ -57,6 +57,9 @@ class BaseConfig:
         "application/javascript",
         "application/atom+xml",
     ]
+    # Entries of the per-process caches of chart data and of whole public pages (0: no cache).
+    CHART_CACHE_SIZE = 256
+    PAGE_CACHE_SIZE = 32
     # Where the fingerprinted, compressed static files are built (default: instance/assets).
     STATIC_BUILD_DIR: str | None = None
 

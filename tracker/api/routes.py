@@ -113,7 +113,10 @@ def violence(slug: str):
     filters = params.violence_filter()
     page, per_page = params.pagination()
     query = filtered_reports(found, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = cache.cached(
+        ("violence-total", found.id, filters),
+        lambda: db.session.scalar(select(func.count()).select_from(query.subquery())),
+    )
     # The page's ids first, from the (process, status, date, id) index alone, then only those
     # rows: a deep page skips index entries, never whole rows.
     page_ids = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import abort, render_template, request, send_from_directory
+from flask import abort, render_template, request, send_from_directory, session
+from flask_login import current_user
 from plotly.offline import get_plotlyjs_version
 
 from tracker.main import bp
@@ -59,8 +60,20 @@ def index():
 
 @bp.get("/processes/<slug>")
 def process(slug: str):
-    """A process's dashboard: every chart, its table, caption and CSV link, under the filters."""
+    """A process's dashboard: every chart, its table, caption and CSV link, under the filters.
+
+    For anonymous visitors the rendered page is kept under the data version (see cache.py).
+    """
     found = published_or_404(slug)
+    if session or current_user.is_authenticated:
+        return render_process(found)  # a flash message or a user's menu: not shared
+    # Anonymous visitors all see the same page for the same data and filters.
+    args = tuple(sorted(request.args.items(multi=True)))
+    return cache.cached_page(("process", found.id, args), lambda: render_process(found))
+
+
+def render_process(found):
+    """The process page, rendered."""
     params = dashboard.parse_params(request.args)
     board = dashboard.Dashboard(found, params)
     reports, total_reports = dashboard.recent_reports(board)

@@ -121,16 +121,9 @@ class LRUCache:
             self.entries.clear()
 
 
-def chart_cache() -> LRUCache | None:
-    """This app's cache, or None when caching is off (CHART_CACHE_SIZE = 0)."""
-    if not has_app_context():
-        return None
-    return current_app.extensions.get("chart_cache")
-
-
-def cached(key: tuple, compute: Callable[[], T]) -> T:
+def cached(key: tuple, compute: Callable[[], T], store: str = "chart_cache") -> T:
     """compute(), or its result kept for this data version, today and key."""
-    cache = chart_cache()
+    cache = current_app.extensions.get(store) if has_app_context() else None
     if cache is None:
         return compute()
     full_key = (current_version(), date.today(), *key)
@@ -142,11 +135,19 @@ def cached(key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
+def cached_page(key: tuple, render: Callable[[], str]) -> str:
+    """A rendered page kept for this data version (a smaller cache: pages weigh more)."""
+    return cached(key, render, store="page_cache")
+
+
 def init_app(app) -> None:
     """Create the app's cache and listen for writes (the listeners once per process)."""
     size = app.config.get("CHART_CACHE_SIZE", 256)
     if size:
         app.extensions["chart_cache"] = LRUCache(size)
+    pages = app.config.get("PAGE_CACHE_SIZE", 32)
+    if pages:
+        app.extensions["page_cache"] = LRUCache(pages)
     if not event.contains(Engine, "after_execute", _after_execute):
         event.listen(Engine, "after_execute", _after_execute)
         for name in ("commit", "rollback", "rollback_savepoint"):
