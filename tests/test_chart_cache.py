@@ -15,6 +15,7 @@ from flask import request
 from tests.conftest import AuthActions
 from tests.records_support import make_process, post
 from tracker import create_app
+from tracker.extensions import db
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard.cache import current_version
 from tracker.services.figures.public import find_process
@@ -61,7 +62,11 @@ def people(app, make_user):
 @pytest.fixture
 def other_worker(app, database_url):
     """A second app on the same database: another gunicorn worker, or another host."""
-    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    other = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def enter_batch(client, commitment_id: int, count: str) -> int:
