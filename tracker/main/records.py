@@ -31,7 +31,7 @@ def chart_csv(slug: str, key: str):
     )
     return Response(
         body,
-        mimetype="text/csv",
+        mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{found.slug}-{key}.csv"'},
     )
 
