@@ -63,6 +63,12 @@ MATRIX: list[Row] = [
         url="/processes/afghanistan-2020/charts/progress.csv",
     ),
     Row(
+        "/processes/<slug>/charts/<key>/table",
+        "GET",
+        PUBLIC,
+        url="/processes/afghanistan-2020/charts/progress/table",
+    ),
+    Row(
         "/processes/<slug>/releases/<int:record_id>",
         "GET",
         PUBLIC,

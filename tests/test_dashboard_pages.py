@@ -138,3 +138,26 @@ def test_pages_mark_names_and_notes_for_right_to_left_scripts(demo, client, path
 def test_home_shows_the_implementation_score(demo, client):
     text = text_of(client.get("/").get_data(as_text=True))
     assert "Implementation score of Agreement for Bringing Peace to Afghanistan : 67 %" in text
+
+
+def test_a_long_data_table_comes_when_opened_not_with_the_page(app, demo, client):
+    """Over 200 rows, the page holds a link to the table instead of every row."""
+    from datetime import date, timedelta
+
+    from tests import factories
+    from tracker.extensions import db
+    from tracker.services.figures.public import find_process
+
+    with app.app_context():
+        process = find_process("afghanistan-2020")
+        for day in range(260):
+            factories.violence(process, date(2020, 3, 1) + timedelta(days=day), fatalities=day % 4)
+        db.session.commit()
+    page = client.get("/processes/afghanistan-2020?interval=day").get_data(as_text=True)
+    assert 'id="violence-table"' not in page
+    link = "/processes/afghanistan-2020/charts/violence/table?interval=day"
+    assert f'data-table-url="{link}"' in page
+    table = client.get(link).get_data(as_text=True)
+    assert 'id="violence-table"' in table
+    assert table.count('<td data-value="2020-') >= 260
+    assert 'id="progress-table"' in page  # short tables stay in the page

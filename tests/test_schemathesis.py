@@ -61,6 +61,10 @@ CASES = [(operation, GenerationMode.POSITIVE) for operation in OPERATIONS] + [
 ]
 
 
+# The WSGI transport hands over bodies as sent: ask for them uncompressed.
+PLAIN = {"Accept-Encoding": "identity"}
+
+
 @pytest.mark.parametrize(("operation_id", "mode"), CASES)
 def test_api_matches_its_openapi_document(api_schema, operation_id, mode):
     operation = operations(api_schema)[operation_id]
@@ -77,15 +81,15 @@ def test_api_matches_its_openapi_document(api_schema, operation_id, mode):
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
-        case.call_and_validate()
+        case.call_and_validate(headers=PLAIN)
         # Random slugs and ids find nothing: ask again for the real process and commitments,
         # with the same query, so full responses are checked against the document too.
         if "slug" in (case.path_parameters or {}):
             case.path_parameters["slug"] = "afghanistan-2020"
-            case.call_and_validate()
+            case.call_and_validate(headers=PLAIN)
         elif "commitment_id" in (case.path_parameters or {}):
             for commitment_id in real_ids:
                 case.path_parameters["commitment_id"] = commitment_id
-                case.call_and_validate()
+                case.call_and_validate(headers=PLAIN)
 
     check()

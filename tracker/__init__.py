@@ -31,27 +31,38 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_assets(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
     from tracker import auth, security
-    from tracker.extensions import csrf, db, login_manager, migrate
+    from tracker.extensions import compress, csrf, db, login_manager, migrate
+    from tracker.services.dashboard import cache
     from tracker.services.entry import audit
 
     db.init_app(app)
+    compress.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_login(login_manager)
     audit.init_app(app)
+    cache.init_app(app)
     security.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_assets(app: Flask) -> None:
+    """Fingerprinted, compressed static files served by WhiteNoise (wraps the WSGI app last)."""
+    from tracker import assets
+
+    assets.init_app(app)
 
 
 def register_templating(app: Flask) -> None:

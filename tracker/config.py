@@ -47,6 +47,21 @@ class BaseConfig:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = 0
     SECRET_KEY: str | None = None
+    # Responses compressed by Flask-Compress (static files come pre-compressed from WhiteNoise).
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/plain",
+        "application/json",
+        "application/javascript",
+        "application/atom+xml",
+    ]
+    # Entries of the per-process caches of chart data and of whole public pages (0: no cache).
+    CHART_CACHE_SIZE = 256
+    PAGE_CACHE_SIZE = 32
+    # Where the fingerprinted, compressed static files are built (default: instance/assets).
+    STATIC_BUILD_DIR: str | None = None
 
 
 class DevelopmentConfig(BaseConfig):

@@ -31,11 +31,51 @@
     }
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
       element.dataset.drawn = "true";
+      if (figure.layout && figure.layout.geo) { detailWhenZoomed(element); }
     }, function (error) {
       element.dataset.drawn = "error";
       if (window.console) { window.console.error(error); }
     });
   }
+
+  // Maps start on the small 110m base map; zoomed in, the 50m one draws coasts and borders finely.
+  function detailWhenZoomed(element) {
+    element.on("plotly_relayout", function (change) {
+      var scale = change["geo.projection.scale"];
+      if (scale > 2 && element.layout.geo.resolution !== 50) {
+        window.Plotly.relayout(element, { "geo.resolution": 50 });
+      }
+    });
+  }
+
+  // A long data table is fetched the first time its <details> opens (the link stays as fallback).
+  function loadTable(holder) {
+    if (holder.dataset.state) { return; }
+    holder.dataset.state = "loading";
+    holder.setAttribute("aria-busy", "true");
+    fetch(holder.dataset.tableUrl, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var table = page.querySelector(".table-scroll");
+      if (!table) { throw new Error("no table in the response"); }
+      holder.replaceChildren(document.importNode(table, true));
+      holder.dataset.state = "loaded";
+    }).catch(function () {
+      holder.dataset.state = "";
+      var note = document.createElement("p");
+      note.textContent = "The table could not be loaded here; the link above opens it.";
+      holder.appendChild(note);
+    }).finally(function () { holder.removeAttribute("aria-busy"); });
+  }
+
+  document.querySelectorAll("details.data-table").forEach(function (details) {
+    var holder = details.querySelector(".lazy-table[data-table-url]");
+    if (!holder) { return; }
+    if (details.open) { loadTable(holder); }
+    details.addEventListener("toggle", function () { if (details.open) { loadTable(holder); } });
+  });
 
   document.querySelectorAll(".chart[data-figure]").forEach(draw);
 

@@ -9,6 +9,7 @@ from tracker.api.openapi import openapi_document
 from tracker.errors import error_response
 from tracker.extensions import db
 from tracker.models import ViolenceReport
+from tracker.services.dashboard import cache
 from tracker.services.figures.progress import commitment_progress
 from tracker.services.figures.public import (
     find_commitment,
@@ -100,12 +101,23 @@ def violence(slug: str):
     filters = params.violence_filter()
     page, per_page = params.pagination()
     query = filtered_reports(found, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    reports = db.session.scalars(
-        query.options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+    total = cache.cached(
+        ("violence-total", found.id, filters),
+        lambda: db.session.scalar(select(func.count()).select_from(query.subquery())),
+    )
+    # The page's ids first, from the (process, status, date, id) index alone, then only those
+    # rows: a deep page skips index entries, never whole rows.
+    page_ids = (
+        query.with_only_columns(ViolenceReport.id)
         .order_by(ViolenceReport.event_date, ViolenceReport.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
+    )
+    reports = db.session.scalars(
+        select(ViolenceReport)
+        .where(ViolenceReport.id.in_(page_ids.scalar_subquery()))
+        .options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+        .order_by(ViolenceReport.event_date, ViolenceReport.id)
     )
     return jsonify(
         {
@@ -123,7 +135,9 @@ def violence_summary(slug: str):
     found = published_process_or_404(slug)
     interval = params.interval()
     filters = params.violence_filter()
-    periods = summary(found, interval, filters)
+    periods = cache.cached(
+        ("summary", found.id, interval, filters), lambda: summary(found, interval, filters)
+    )
     return jsonify(
         {
             "interval": interval,

@@ -7,23 +7,41 @@ from flask import Response, abort, render_template, request
 from tracker.main import bp
 from tracker.main.routes import published_or_404
 from tracker.services.dashboard import assemble as dashboard
+from tracker.services.dashboard import cache
+
+
+def chart_or_404(slug: str, key: str):
+    """(process, filters, chart) for one chart of a published process, or a friendly 404."""
+    found = published_or_404(slug)
+    if key not in dashboard.BUILDERS:
+        abort(404, f"There is no chart called {key!r}.")
+    params = dashboard.parse_params(request.args)
+    chart = dashboard.Dashboard(found, params).chart(key)
+    if chart is None:
+        abort(404, f"The process has no data for the {key!r} chart.")
+    return found, params, chart
 
 
 @bp.get("/processes/<slug>/charts/<key>.csv")
 def chart_csv(slug: str, key: str):
     """The rows of one chart's data table as CSV, under the same filters as the page."""
-    found = published_or_404(slug)
-    if key not in dashboard.BUILDERS:
-        abort(404, f"There is no chart called {key!r}.")
-    board = dashboard.Dashboard(found, dashboard.parse_params(request.args))
-    chart = board.chart(key)
-    if chart is None:
-        abort(404, f"The process has no data for the {key!r} chart.")
+    found, params, chart = chart_or_404(slug, key)
+    body = cache.cached(
+        ("chart-csv", key, found.id, params.cache_key()), lambda: dashboard.chart_csv(chart)
+    )
     return Response(
-        dashboard.chart_csv_lines(chart),
+        body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{found.slug}-{key}.csv"'},
     )
+
+
+@bp.get("/processes/<slug>/charts/<key>/table")
+def chart_table(slug: str, key: str):
+    """One chart's data table on a page of its own; the process page fetches long ones from here
+    when their table is opened, instead of sending every row with the first HTML."""
+    found, params, chart = chart_or_404(slug, key)
+    return render_template("main/chart_table.html", process=found, params=params, chart=chart)
 
 
 @bp.get("/processes/<slug>/releases/<int:record_id>")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import abort, render_template, request, send_from_directory
+from flask import abort, render_template, request, send_from_directory, session
+from flask_login import current_user
 from plotly.offline import get_plotlyjs_version
 
 from tracker.main import bp
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.dashboard import assemble as dashboard
+from tracker.services.dashboard import cache
 from tracker.services.figures import violence
 from tracker.services.figures.progress import progress_for
 from tracker.services.figures.public import (
@@ -58,8 +60,20 @@ def index():
 
 @bp.get("/processes/<slug>")
 def process(slug: str):
-    """A process's dashboard: every chart, its table, caption and CSV link, under the filters."""
+    """A process's dashboard: every chart, its table, caption and CSV link, under the filters.
+
+    For anonymous visitors the rendered page is kept under the data version (see cache.py).
+    """
     found = published_or_404(slug)
+    if session or current_user.is_authenticated:
+        return render_process(found)  # a flash message or a user's menu: not shared
+    # Anonymous visitors all see the same page for the same data and filters.
+    args = tuple(sorted(request.args.items(multi=True)))
+    return cache.cached_page(("process", found.id, args), lambda: render_process(found))
+
+
+def render_process(found):
+    """The process page, rendered."""
     params = dashboard.parse_params(request.args)
     board = dashboard.Dashboard(found, params)
     reports, total_reports = dashboard.recent_reports(board)
@@ -72,7 +86,7 @@ def process(slug: str):
         terms=dashboard.term_statuses(board),
         reports=reports,
         total_reports=total_reports,
-        actors=violence.actors(found),
+        actors=cache.cached(("actors", found.id), lambda: violence.actors(found)),
         event_types=list(ACLED_EVENT_TYPES),
         latest=latest_record_date(found),
     )

@@ -14,6 +14,7 @@ from tracker.models.process import (
 )
 from tracker.models.security import LoginFailure
 from tracker.models.sources import Source
+from tracker.models.versioning import DataVersion
 
 __all__ = [
     "Agreement",
@@ -22,6 +23,7 @@ __all__ = [
     "Claim",
     "Commitment",
     "CommitmentStatusChange",
+    "DataVersion",
     "LoginFailure",
     "Milestone",
     "Party",

@@ -14,6 +14,7 @@ from typing import Any
 from tracker.extensions import db
 from tracker.models import PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.models.base import PAM_STATUS_LABELS
+from tracker.services.dashboard import cache
 from tracker.services.dashboard import plot_releases as charts
 from tracker.services.dashboard.board import Board
 from tracker.services.dashboard.chart import (  # noqa: F401  - re-exported for views
@@ -241,8 +242,10 @@ class Dashboard(Board):
     """A process's dashboard: the shared inputs, and every chart built from them."""
 
     def chart(self, key: str) -> Chart | None:
-        """One chart by key (None when the process has nothing for it)."""
-        return BUILDERS[key](self)
+        """One chart by key (None when the process has nothing for it), cached per data version."""
+        return cache.cached(
+            ("chart", key, self.process.id, self.params.cache_key()), lambda: BUILDERS[key](self)
+        )
 
     def charts(self) -> list[Chart]:
         """Every chart the process has data or terms for, in page order."""

@@ -28,6 +28,10 @@ class DashboardParams:
         """The violence filter these parameters describe."""
         return violence.ViolenceFilter(self.date_from, self.date_to, self.event_types, self.actor)
 
+    def cache_key(self) -> tuple:
+        """What the charts depend on, as a hashable key (the messages are not part of it)."""
+        return (self.date_from, self.date_to, self.event_types, self.actor, self.interval)
+
     def query_args(self) -> dict[str, Any]:
         """The parameters as query-string arguments (for links that keep the filters)."""
         args: dict[str, Any] = {}

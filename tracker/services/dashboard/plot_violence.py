@@ -239,7 +239,8 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
             }
         )
     geo: dict[str, Any] = {
-        "resolution": 50,
+        # The 110m base map is an eighth of the 50m one; charts.js swaps in 50m when zoomed.
+        "resolution": 110,
         "showcountries": True,
         "countrycolor": "#9aa5b1",
         "showland": True,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.models import Claim, Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.violence import ViolenceFilter, filtered_reports
 from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
@@ -32,7 +32,11 @@ def violence_rows(
     """The process's violence reports matching ``filters``, by CSV column, in date order."""
     query = (
         filtered_reports(process, filters, statuses)
-        .options(selectinload(ViolenceReport.claims), selectinload(ViolenceReport.sources))
+        .options(
+            # Claims with their sources too: loaded lazily they cost a query per claim.
+            selectinload(ViolenceReport.claims).selectinload(Claim.sources),
+            selectinload(ViolenceReport.sources),
+        )
         .order_by(ViolenceReport.event_date, ViolenceReport.id)
         .execution_options(yield_per=CHUNK_ROWS)
     )
