@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
     from tracker import auth, security
     from tracker.extensions import csrf, db, login_manager, migrate
-    from tracker.services.entry import audit
+    from tracker.services.entry import audit, review
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login(login_manager)
     audit.init_app(app)
+    review.init_app(app)
     security.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -12,6 +12,7 @@ from tracker.models.process import (
     Party,
     PeaceProcess,
 )
+from tracker.models.revisions import Revision
 from tracker.models.security import LoginFailure
 from tracker.models.sources import Source
 
@@ -28,6 +29,7 @@ __all__ = [
     "PeaceProcess",
     "PendingImport",
     "ReleaseRecord",
+    "Revision",
     "Setting",
     "Source",
     "User",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, render_template, request
@@ -11,7 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from tracker.extensions import db
 from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, ViolenceReport
 from tracker.records.forms import FORMS, RecordForm, options
+from tracker.services.entry import revisions
 from tracker.services.entry import save as entry
+from tracker.services.entry.audit import claim_snapshot
 from tracker.services.entry.registry import KINDS
 from tracker.services.entry.save import Kind, Outcome
 
@@ -148,11 +151,16 @@ def new_form(kind: Kind, record: Any = None, formdata: Any = None, **preset) -> 
     if formdata is not None:
         form = form_class(formdata=formdata)
     elif record is not None:
-        form = form_class(obj=record)
+        # A record with a pending revision is edited from the revision: its editor goes on
+        # from what waits for review, while the public keeps seeing the published values.
+        revision = revisions.pending(kind, record.id) if kind.reviewed else None
+        values = SimpleNamespace(**revision.values) if revision is not None else record
+        form = form_class(obj=values)
         form.version.data = getattr(record, "version", "")
         form.seen_event.data = entry.latest_event_id(kind, record.id)
         if kind.claims:
-            _fill_claims(form, record)
+            claims = revision.values["claims"] if revision is not None else claim_snapshot(record)
+            _fill_claims(form, claims)
     else:
         form = form_class(formdata=None, **preset)
     populate_choices(form)
@@ -160,18 +168,18 @@ def new_form(kind: Kind, record: Any = None, formdata: Any = None, **preset) -> 
     return form
 
 
-def _fill_claims(form, record) -> None:
-    """Claims carry their source as one URL field."""
+def _fill_claims(form, claims: list[dict]) -> None:
+    """Claims (as audit snapshots give them) carry their source as one URL field."""
     while len(form.claims.entries):
         form.claims.pop_entry()
-    for claim in record.claims:
+    for claim in claims:
         form.claims.append_entry(
             {
-                "actor": claim.actor,
-                "stance": claim.stance,
-                "stated_on": claim.stated_on.isoformat() if claim.stated_on else "",
-                "source_url": claim.sources[0].url if claim.sources else "",
-                "notes": claim.notes,
+                "actor": claim["actor"],
+                "stance": claim["stance"],
+                "stated_on": claim.get("stated_on") or "",
+                "source_url": claim.get("source_url") or "",
+                "notes": claim.get("notes") or "",
             }
         )
 
@@ -206,6 +214,7 @@ def render_form(
             kind=kind,
             form=form,
             record=record,
+            revision=revisions.pending(kind, record.id) if record and kind.reviewed else None,
             error_summary=summary,
             warnings=outcome.warnings,
             conflict=outcome.conflict,

@@ -57,8 +57,16 @@ def _review_action(kind_name: str, record_id: int, action, done: str):
         flash("The form expired. Please try again.", "error")
     else:
         try:
-            action(record, submitted_int("version"))
-            flash(f"{kind.label.capitalize()} {record.id} {done}.", "success")
+            result = action(record, submitted_int("version"))
+            if result == "proposed":
+                flash(
+                    f"{kind.label.capitalize()} {record.id}: the change waits for review. "
+                    "The public pages show the published version until someone else "
+                    "publishes it.",
+                    "success",
+                )
+            else:
+                flash(f"{kind.label.capitalize()} {record.id} {done}.", "success")
         except review.ReviewError as error:
             flash(str(error), "error")
     return redirect(url_for("records.edit", kind_name=kind.name, record_id=record_id))
@@ -78,13 +86,23 @@ def publish(kind_name: str, record_id: int):
 @bp.post("/<kind_name>/<int:record_id>/archive")
 def archive(kind_name: str, record_id: int):
     """Archive a record: it leaves public pages and totals but is kept and can be restored."""
-    return _review_action(kind_name, record_id, review.archive, "archived")
+    return _review_action(
+        kind_name,
+        record_id,
+        lambda record, version: review.archive(record, current_user, version),
+        "archived",
+    )
 
 
 @bp.post("/<kind_name>/<int:record_id>/restore")
 def restore(kind_name: str, record_id: int):
     """Restore an archived record to the status it had."""
-    return _review_action(kind_name, record_id, review.restore, "restored")
+    return _review_action(
+        kind_name,
+        record_id,
+        lambda record, version: review.restore(record, current_user, version),
+        "restored",
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -93,7 +111,7 @@ def settings():
     """Admin-only site settings: whether publishing needs a second person."""
     form = SettingsForm()
     if form.validate_on_submit():
-        review.set_review_required(bool(form.review_required.data))
+        review.set_review_required(bool(form.review_required.data), current_user.email)
         flash(
             "Review is on: authors cannot publish their own records."
             if form.review_required.data
