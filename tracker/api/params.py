@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app, request
 
 from tracker.models.base import ACLED_EVENT_TYPES, MAX_ID  # noqa: F401 - for openapi
-from tracker.services.figures.violence import INTERVALS, ViolenceFilter
+from tracker.services.figures.violence import ACTOR_ROLES, INTERVALS, ViolenceFilter
 
 MAX_PAGE = 1_000_000
 DEFAULT_PER_PAGE = 50
@@ -65,7 +65,19 @@ def violence_filter() -> ViolenceFilter:
         raise BadParameterError("actor", f"is {len(raw_actor)} characters long; the limit is 300")
     # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
     actor = raw_actor.replace("\x00", "").strip() or None
-    return ViolenceFilter(date_from, date_to, event_types, actor)
+    return ViolenceFilter(date_from, date_to, event_types, actor, actor_role())
+
+
+def actor_role() -> str | None:
+    """``actor_role``: perpetrator, target, claimed, denied or any (none: perpetrator or
+    claimed, so a denial alone never counts as involvement)."""
+    value = request.args.get("actor_role")
+    if value is None or value == "":
+        return None
+    if value not in ACTOR_ROLES:
+        shown = value.replace("\x00", "")[:40]
+        raise BadParameterError("actor_role", f"{shown!r} is not one of: {', '.join(ACTOR_ROLES)}")
+    return value
 
 
 def pagination() -> tuple[int, int]:

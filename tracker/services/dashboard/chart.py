@@ -23,13 +23,16 @@ class DashboardParams:
     date_to: date | None = None
     event_types: tuple[str, ...] = ()
     actor: str | None = None
+    actor_role: str | None = None  # None: perpetrator or claimed
     interval: str = DEFAULT_INTERVAL
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def filters(self) -> violence.ViolenceFilter:
         """The violence filter these parameters describe."""
-        return violence.ViolenceFilter(self.date_from, self.date_to, self.event_types, self.actor)
+        return violence.ViolenceFilter(
+            self.date_from, self.date_to, self.event_types, self.actor, self.actor_role
+        )
 
     def query_args(self) -> dict[str, Any]:
         """The parameters as query-string arguments (for links that keep the filters)."""
@@ -42,6 +45,8 @@ class DashboardParams:
             args["event_type"] = list(self.event_types)
         if self.actor:
             args["actor"] = self.actor
+        if self.actor_role:
+            args["actor_role"] = self.actor_role
         if self.interval != DEFAULT_INTERVAL:
             args["interval"] = self.interval
         return args
@@ -69,6 +74,11 @@ def parse_params(args: Mapping[str, Any]) -> DashboardParams:
     else:
         params.event_types = tuple(types)
     params.actor = (args.get("actor") or "").strip()[:200] or None
+    role = args.get("actor_role") or None
+    if role is not None and role not in violence.ACTOR_ROLES:
+        params.errors["actor_role"] = "Unknown actor role; showing perpetrators and claimants."
+        role = None
+    params.actor_role = role
     interval = args.get("interval") or DEFAULT_INTERVAL
     if interval not in violence.INTERVALS:
         params.errors["interval"] = "The interval must be day, week or month; showing weeks."
