@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,7 +15,6 @@ from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, Vi
 from tracker.records.forms import FORMS, RecordForm, options
 from tracker.services.entry import revisions
 from tracker.services.entry import save as entry
-from tracker.services.entry.audit import claim_snapshot
 from tracker.services.entry.registry import KINDS
 from tracker.services.entry.save import Kind, Outcome
 
@@ -145,22 +145,27 @@ def attach_errors(form: RecordForm, errors: dict[str, str]) -> list[tuple[str, s
     return summary
 
 
-def new_form(kind: Kind, record: Any = None, formdata: Any = None, **preset) -> RecordForm:
-    """The kind's form bound to the request, a record, or preset values; choices filled in."""
+def new_form(
+    kind: Kind, record: Any = None, formdata: Any = None, values: dict | None = None, **preset
+) -> RecordForm:
+    """The kind's form bound to the request, a record, or preset values; choices filled in.
+
+    With a record, the form shows ``values`` when given (a merge), else what an editor goes on
+    from: the pending revision when there is one (the public keeps seeing the published
+    values), else the record. It carries what it was opened with, for a three-way merge.
+    """
     form_class = FORMS[kind.name]
     if formdata is not None:
         form = form_class(formdata=formdata)
     elif record is not None:
-        # A record with a pending revision is edited from the revision: its editor goes on
-        # from what waits for review, while the public keeps seeing the published values.
-        revision = revisions.pending(kind, record.id) if kind.reviewed else None
-        values = SimpleNamespace(**revision.values) if revision is not None else record
-        form = form_class(obj=values)
+        current = revisions.proposed_values(kind, record)
+        shown = values if values is not None else current
+        form = form_class(formdata=None, obj=SimpleNamespace(**shown))
         form.version.data = getattr(record, "version", "")
         form.seen_event.data = entry.latest_event_id(kind, record.id)
+        form.base.data = json.dumps(current, ensure_ascii=False, sort_keys=True)
         if kind.claims:
-            claims = revision.values["claims"] if revision is not None else claim_snapshot(record)
-            _fill_claims(form, claims)
+            _fill_claims(form, shown.get("claims") or [])
     else:
         form = form_class(formdata=None, **preset)
     populate_choices(form)
@@ -218,6 +223,7 @@ def render_form(
             error_summary=summary,
             warnings=outcome.warnings,
             conflict=outcome.conflict,
+            merge=outcome.merge,
             actor_names=actor_names() if kind.claims else [],
         ),
         status,

@@ -84,6 +84,10 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
     conflict: list[AuditEvent] | None = None
+    # After a conflict: the three-way merge (fields both people changed are its conflicts).
+    merge: Any = None
+    # Saved after merging with changes made meanwhile (the events merged with).
+    merged_with: list[AuditEvent] | None = None
 
     @property
     def saved(self) -> bool:
@@ -228,11 +232,14 @@ def save(
     confirmed: bool = False,
     version: int | None = None,
     seen_event: int = 0,
+    base: dict | None = None,
 ) -> Outcome:
     """Validate and write a form; nothing is written unless everything is valid (and confirmed).
 
     ``version`` is the record version the form was opened at: a save over a newer version is
-    refused (``Outcome.conflict`` lists what changed since ``seen_event``).
+    a conflict. With ``base`` (the values the form was opened with) the change is merged three
+    ways: fields only the other person changed keep their values, and the save goes through
+    unless both changed the same field (``Outcome.merge`` lists those).
     """
     clean, errors = validate(kind, raw, record)
     if errors:
@@ -241,7 +248,23 @@ def save(
     if warnings and not confirmed:
         return Outcome(warnings=warnings)
     confirmed_warnings = [warning.message for warning in warnings]
-    return write(kind, record, clean, user, version, seen_event, confirmed_warnings)
+    outcome = write(kind, record, clean, user, version, seen_event, confirmed_warnings)
+    if outcome.conflict is None or base is None or record is None:
+        return outcome
+    from tracker.services.entry.merge import three_way
+
+    current = revisions.proposed_values(kind, record)
+    merge = three_way(kind, base, revisions.to_json(kind, clean), current)
+    if not merge.conflicts:
+        merged = revisions.from_json(kind, merge.merged)
+        if not kind.check(merged, record):
+            latest = latest_event_id(kind, record.id)
+            again = write(kind, record, merged, user, record.version, latest, confirmed_warnings)
+            if again.saved:
+                again.merged_with = outcome.conflict
+                return again
+    outcome.merge = merge
+    return outcome
 
 
 def _is_reviewed_version(kind: Kind, record: Any) -> bool:
