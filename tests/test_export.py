@@ -194,6 +194,7 @@ def test_bundle_download_round_trip(demo, client, runner, tmp_path):
     wipe(demo)
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(first), encoding="utf-8")
+    review_off(runner)
     assert runner.invoke(args=["import", "process", str(path)]).exit_code == 0
     second = client.get("/exports/processes/afghanistan-2020.json").get_json()
     first.pop("exported_at"), second.pop("exported_at")
