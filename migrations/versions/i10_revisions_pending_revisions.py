@@ -178,20 +178,20 @@ def _claims(bind, meta, report_id: int) -> list[dict]:
     for claim in bind.execute(
         sa.select(claims).where(claims.c.violence_report_id == report_id).order_by(claims.c.id)
     ).mappings():
-        url = bind.execute(
+        urls = bind.execute(
             sa.select(sources.c.url)
             .join(claim_sources, claim_sources.c.source_id == sources.c.id)
             .where(claim_sources.c.claim_id == claim["id"])
             .order_by(sources.c.id)
-            .limit(1)
-        ).scalar()
+        ).scalars()
+        # Shaped by the claim rules, as the entry forms give claims.
         result.append(
             {
                 "actor": claim["actor"],
                 "stance": claim["stance"],
-                "stated_on": _jsonable(claim["stated_on"]),
+                "date": _jsonable(claim["stated_on"]),
                 "notes": claim["notes"] or "",
-                "source_url": url,
+                "source_url": list(urls),
             }
         )
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.extensions import db
 from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, ViolenceReport
+from tracker.models.base import MAX_ID
 from tracker.records.forms import FORMS, RecordForm, options
 from tracker.services.entry import revisions
 from tracker.services.entry import save as entry
@@ -40,7 +42,9 @@ def get_record(kind: Kind, record_id: int) -> Any:
 def submitted_int(name: str) -> int | None:
     """An integer from the submitted form (version, event ids); None when absent or bad."""
     value = request.form.get(name, "")
-    return int(value) if value.isdigit() else None
+    if not re.fullmatch(r"[0-9]{1,10}", value) or int(value) > MAX_ID:
+        return None  # past the integer columns: no version or event has such a number
+    return int(value)
 
 
 def active_processes() -> list[PeaceProcess]:
@@ -174,7 +178,7 @@ def new_form(
 
 
 def _fill_claims(form, claims: list[dict]) -> None:
-    """Claims (as audit snapshots give them) carry their source as one URL field."""
+    """Claims (shaped by the claim rules, JSON-safe) carry their sources as one field."""
     while len(form.claims.entries):
         form.claims.pop_entry()
     for claim in claims:
@@ -182,8 +186,8 @@ def _fill_claims(form, claims: list[dict]) -> None:
             {
                 "actor": claim["actor"],
                 "stance": claim["stance"],
-                "stated_on": claim.get("stated_on") or "",
-                "source_url": claim.get("source_url") or "",
+                "stated_on": claim.get("date") or "",
+                "source_url": "; ".join(claim.get("source_url") or []),
                 "notes": claim.get("notes") or "",
             }
         )

@@ -88,7 +88,11 @@ def show(value: Any) -> str:
 
 def describe_claim(claim: dict) -> str:
     """ "ISIS-K claimed (2020-04-09, https://...)"."""
-    details = ", ".join(v for v in (claim.get("stated_on"), claim.get("source_url")) if v)
+    # Audit snapshots name the date stated_on and carry one URL; revisions follow the claim
+    # rules (date, a list of URLs).
+    urls = claim.get("source_url")
+    urls = "; ".join(urls) if isinstance(urls, list) else urls
+    details = ", ".join(v for v in (claim.get("stated_on") or claim.get("date"), urls) if v)
     return f"{claim.get('actor')} {claim.get('stance')}" + (f" ({details})" if details else "")
 
 
@@ -164,8 +168,15 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
             for url in state.get("sources") or []
         ]
     if kind.claims:
+        # Audit snapshots (audit.claim_snapshot) -> claims shaped by the claim rules.
         clean["claims"] = [
-            {**claim, "stated_on": _parse_date(claim.get("stated_on"))}
+            {
+                "actor": claim.get("actor"),
+                "stance": claim.get("stance"),
+                "date": _parse_date(claim.get("stated_on")),
+                "notes": claim.get("notes") or "",
+                "source_url": [claim["source_url"]] if claim.get("source_url") else [],
+            }
             for claim in state.get("claims") or []
         ]
     for name in kind.relations:

@@ -63,6 +63,20 @@ def raw_value(value: Any) -> Any:
     return str(value)
 
 
+def claim_rows(claims: list[dict]) -> list[dict]:
+    """Claims shaped by the claim rules, as the form's claim rows submit them."""
+    return [
+        {
+            "actor": claim.get("actor") or "",
+            "stance": claim.get("stance") or "",
+            "stated_on": claim.get("date") or "",
+            "notes": claim.get("notes") or "",
+            "source_url": "; ".join(claim.get("source_url") or []),
+        }
+        for claim in claims
+    ]
+
+
 def resolve(raw: dict, form: Any, base: dict | None) -> tuple[dict, list[str]]:
     """Apply the editor's per-field choices after a conflict: "theirs" takes the base value
     (the other person's, as shown side by side). Returns the raw values and the fields
@@ -72,7 +86,7 @@ def resolve(raw: dict, form: Any, base: dict | None) -> tuple[dict, list[str]]:
     for name in names:
         choice = form.get(f"choose-{name}")
         if choice == THEIRS and base is not None and name in base and name in raw:
-            raw[name] = raw_value(base[name])
+            raw[name] = claim_rows(base[name]) if name == "claims" else raw_value(base[name])
         elif choice != MINE:
             missing.append(name)
     return raw, missing

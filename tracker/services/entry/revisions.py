@@ -17,7 +17,7 @@ from sqlalchemy import Date, select
 from tracker.extensions import db
 from tracker.models import AuditEvent, Revision
 from tracker.models.base import utcnow
-from tracker.services.entry.audit import _current_user, _label, claim_snapshot, jsonable
+from tracker.services.entry.audit import _current_user, _label, jsonable
 
 # Statuses of records that have had a reviewed, public life: changes to them are revisions.
 REVIEWED_LIFE = ("published", "archived")
@@ -51,7 +51,8 @@ def to_json(kind: Any, clean: dict[str, Any]) -> dict[str, Any]:
         values["sources"] = [dict(row) for row in clean.get("sources", [])]
     if kind.claims:
         values["claims"] = [
-            {**row, "stated_on": _json(row.get("stated_on"))} for row in clean.get("claims", [])
+            {**row, "date": _json(row.get("date")), "source_url": list(row.get("source_url") or [])}
+            for row in clean.get("claims", [])
         ]
     for name in kind.relations:
         values[name] = list(clean.get(name) or [])
@@ -71,10 +72,7 @@ def from_json(kind: Any, values: dict[str, Any]) -> dict[str, Any]:
         clean["sources"] = [dict(row) for row in values.get("sources", [])]
     if kind.claims:
         clean["claims"] = [
-            {
-                **row,
-                "stated_on": date.fromisoformat(row["stated_on"]) if row.get("stated_on") else None,
-            }
+            {**row, "date": date.fromisoformat(row["date"]) if row.get("date") else None}
             for row in values.get("claims", [])
         ]
     for name in kind.relations:
@@ -93,13 +91,13 @@ def snapshot(kind: Any, record: Any) -> dict[str, Any]:
     if kind.claims:
         values["claims"] = [
             {
-                "actor": claim["actor"],
-                "stance": claim["stance"],
-                "stated_on": claim["stated_on"],
-                "notes": claim["notes"],
-                "source_url": claim["source_url"],
+                "actor": claim.actor,
+                "stance": claim.stance,
+                "date": _json(claim.stated_on),
+                "notes": claim.notes or "",
+                "source_url": [source.url for source in claim.sources],
             }
-            for claim in claim_snapshot(record)
+            for claim in record.claims
         ]
     for name in kind.relations:
         values[name] = [item.id for item in getattr(record, name)]
