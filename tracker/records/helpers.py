@@ -215,6 +215,14 @@ def render_form(
     """The record form page, with the error summary, warnings or conflict when there are any."""
     outcome = outcome or Outcome()
     summary = attach_errors(form, outcome.errors)
+    revision = revisions.pending(kind, record.id) if record and kind.reviewed else None
+    sent_back = ""
+    if revision is not None:
+        sent_back = revision.comment
+    elif record is not None and kind.reviewed and record.status == "under_review":
+        from tracker.services.entry.queue import latest_comment
+
+        sent_back = latest_comment(kind, record)
     if outcome.warnings:
         form.confirm_warnings.data = False
     return (
@@ -223,7 +231,8 @@ def render_form(
             kind=kind,
             form=form,
             record=record,
-            revision=revisions.pending(kind, record.id) if record and kind.reviewed else None,
+            revision=revision,
+            sent_back=sent_back,
             error_summary=summary,
             warnings=outcome.warnings,
             conflict=outcome.conflict,

@@ -257,29 +257,6 @@ def restore(record: Any, user: Any = None, version: int | None = None) -> str:
     return _change_status(record, user, target, version)
 
 
-def review_queue(models: list[type], user: Any) -> dict[str, list]:
-    """Drafts and pending revisions: ``others`` (for this user to review) and ``own``."""
-    from tracker.models import Revision
-
-    queue: dict[str, list] = {"others": [], "own": []}
-    for model in models:
-        for record in db.session.scalars(
-            select(model).where(model.status == "under_review").order_by(model.updated_at)
-        ):
-            mine = user.id in unreviewed_authors(record)
-            queue["own" if mine else "others"].append(record)
-        entity = ENTITY_NAMES[model]
-        waiting = db.session.scalars(select(Revision).where(Revision.entity_type == entity))
-        by_id = {revision.entity_id: revision for revision in waiting}
-        if by_id:
-            for record in db.session.scalars(select(model).where(model.id.in_(by_id))):
-                mine = user.id in by_id[record.id].author_ids
-                queue["own" if mine else "others"].append(record)
-    for items in queue.values():
-        items.sort(key=lambda record: record.updated_at)
-    return queue
-
-
 # --- The guard: no write changes a public version outside publish() -----------------------
 
 

@@ -164,6 +164,7 @@ def propose(
         db.session.add(revision)
     revision.values = values
     revision.status = wanted_status
+    revision.comment = ""  # written again: a reviewer's comment has been answered
     if user_id is not None and user_id not in revision.author_ids:
         revision.author_ids = [*revision.author_ids, user_id]
     if warnings:
