@@ -87,7 +87,8 @@ def _changes(kind: Any, record: Any, revision: Revision | None) -> list[FieldCha
         return [
             FieldChange(label(name), "–", show(value))
             for name, value in rows.items()
-            if value not in (None, "", [], False) and name not in ("commitment_id", "process_id")
+            if value not in (None, "", [], False)
+            and name not in ("commitment_id", "process_id", "sources")
         ]
     changes = revisions.diff(kind, published, revision.values)
     rows = [FieldChange(label(n), show(c["before"]), show(c["after"])) for n, c in changes.items()]
