@@ -100,3 +100,29 @@ def test_an_empty_comment_sends_nothing_back(people, records):
     change(people["a"], record_id, "150")
     post(people["b"], f"/manage/release/{record_id}/send-back", {"comment": " "}, "/manage/review")
     assert "Sent back" not in text_of(people["a"].get(f"/manage/release/{record_id}/edit"))
+
+
+def test_a_confirmed_warning_is_shown_again_when_the_data_moved_meanwhile(app, people, records):
+    """Warnings come from the database at save time, not from the form as it was opened."""
+    path = "/manage/release/new"
+    data = {
+        "commitment_id": str(records["commitment"]),
+        "kind": "batch",
+        "date": "2020-05-01",
+        "count": "4800",
+        "sources-0-url": "https://example.org/big",
+    }
+    first = post(people["a"], path, data)
+    assert first.status_code == 200
+    page = first.get_data(as_text=True)
+    assert "This would take progress to 5,103" in text_of(first)
+    warned = re.search(r"name=\"warned\" value='([^']*)'", page).group(1)
+    # Meanwhile B enters another batch: the total A confirmed is out of date.
+    post(people["b"], path, {**data, "count": "50", "date": "2020-05-02"})
+    again = post(people["a"], path, {**data, "confirm_warnings": "y", "warned": warned})
+    assert again.status_code == 200
+    assert "The data changed since you confirmed" in text_of(again)
+    assert "This would take progress to 5,153" in text_of(again)
+    warned = re.search(r"name=\"warned\" value='([^']*)'", again.get_data(as_text=True)).group(1)
+    saved = post(people["a"], path, {**data, "confirm_warnings": "y", "warned": warned})
+    assert saved.status_code == 302

@@ -235,6 +235,7 @@ def render_form(
             sent_back=sent_back,
             error_summary=summary,
             warnings=outcome.warnings,
+            warnings_moved=outcome.warnings_moved,
             conflict=outcome.conflict,
             merge=outcome.merge,
             actor_names=actor_names() if kind.claims else [],

@@ -67,7 +67,12 @@ def create(kind_name: str):
     if _added_row(form):
         return render_form(kind, form)
     outcome = entry.save(
-        kind, None, form.raw(), current_user, confirmed=bool(form.confirm_warnings.data)
+        kind,
+        None,
+        form.raw(),
+        current_user,
+        confirmed=bool(form.confirm_warnings.data),
+        seen_warnings=_seen_warnings(),
     )
     if not outcome.saved:
         return render_form(kind, form, outcome=outcome, status=_status_for(outcome))
@@ -106,6 +111,7 @@ def edit(kind_name: str, record_id: int):
         version=submitted_int("version"),
         seen_event=submitted_int("seen_event") or 0,
         base=base,
+        seen_warnings=_seen_warnings(),
     )
     if outcome.conflict is not None:
         # The form moves to the current version: fields only the other person changed show
@@ -129,6 +135,11 @@ def edit(kind_name: str, record_id: int):
         )
     flash(_saved_message(kind, outcome.record, created=False), "success")
     return redirect(_after_save(kind, outcome.record))
+
+
+def _seen_warnings() -> list[str] | None:
+    """The warnings the form showed when the editor confirmed them (None: not sent)."""
+    return merge.parse_list(request.form.get("warned"))
 
 
 def _saved_message(kind, record, created: bool) -> str:

@@ -54,6 +54,17 @@ def parse_base(text: str | None) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+def parse_list(text: str | None) -> list[str] | None:
+    """A list of strings a form sent as JSON (the warnings it showed), or None."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return [str(item) for item in value] if isinstance(value, list) else None
+
+
 def raw_value(value: Any) -> Any:
     """A stored (JSON-safe) value as a form would submit it."""
     if value is None:

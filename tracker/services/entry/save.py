@@ -88,6 +88,8 @@ class Outcome:
     merge: Any = None
     # Saved after merging with changes made meanwhile (the events merged with).
     merged_with: list[AuditEvent] | None = None
+    # Confirmed warnings that changed since the form showed them (the data moved).
+    warnings_moved: bool = False
 
     @property
     def saved(self) -> bool:
@@ -230,6 +232,7 @@ def save(
     version: int | None = None,
     seen_event: int = 0,
     base: dict | None = None,
+    seen_warnings: list[str] | None = None,
 ) -> Outcome:
     """Validate and write a form; nothing is written unless everything is valid (and confirmed).
 
@@ -241,10 +244,13 @@ def save(
     clean, errors = validate(kind, raw, record)
     if errors:
         return Outcome(errors=errors)
+    # Warnings come from the database now, not from when the form was opened: a confirmation
+    # covers the warnings the editor saw, and any new one is shown again.
     warnings = kind.warn(clean, record)
-    if warnings and not confirmed:
-        return Outcome(warnings=warnings)
     confirmed_warnings = [warning.message for warning in warnings]
+    unseen = [m for m in confirmed_warnings if seen_warnings is not None and m not in seen_warnings]
+    if warnings and (not confirmed or unseen):
+        return Outcome(warnings=warnings, warnings_moved=bool(confirmed and unseen))
     outcome = write(kind, record, clean, user, version, seen_event, confirmed_warnings)
     if outcome.conflict is None or base is None or record is None:
         return outcome
