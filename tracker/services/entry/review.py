@@ -70,9 +70,10 @@ def set_review_required(required: bool, actor: str = "") -> None:
 
 
 def _kind(record: Any):
-    from tracker.services.entry.registry import kind_of
+    """The record kind (registry entry) a record belongs to."""
+    from tracker.services.entry.registry import KINDS
 
-    return kind_of(record)
+    return next(kind for kind in KINDS.values() if isinstance(record, kind.model))
 
 
 def unreviewed_authors(record: Any) -> set[int]:
