@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -45,10 +46,10 @@ def token(client, path: str) -> str:
 def form_values(page: str) -> dict[str, str]:
     """The hidden version fields of a rendered form (to submit an edit like a browser)."""
     values = {}
-    for name in ("version", "seen_event"):
+    for name in ("version", "seen_event", "base"):
         match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)
         if match:
-            values[name] = match.group(1)
+            values[name] = html.unescape(match.group(1))
     return values
 
 

@@ -216,6 +216,15 @@ MATRIX: list[Row] = [
         MEMBERS,
         url="/manage/violence/{report}/restore",
     ),
+    # The review queue's bulk publish and send back (issue 10).
+    Row("/manage/review/batch", "POST", MEMBERS, data={"batch": "no such import"}),
+    Row(
+        "/manage/<kind_name>/<int:record_id>/send-back",
+        "POST",
+        MEMBERS,
+        url="/manage/violence/{report}/send-back",
+        data={"comment": "Check the date."},
+    ),
 ]
 
 # Values for the {placeholders} of Row.url, from the `world` fixture.

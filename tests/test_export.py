@@ -29,6 +29,11 @@ def make_process(app, slug: str = "afg") -> None:
         db.session.commit()
 
 
+def review_off(runner) -> None:
+    """Importing as published skips the second person: only with review off (audited)."""
+    assert runner.invoke(args=["review", "off"]).exit_code == 0
+
+
 def export_violence(runner, client, auth, make_user) -> str:
     """The violence CSV as a researcher downloads it (everything)."""
     make_user()
@@ -41,6 +46,7 @@ def export_violence(runner, client, auth, make_user) -> str:
 
 def test_violence_csv_round_trip_into_an_empty_tracker(app, runner, client, auth, make_user):
     make_process(app)
+    review_off(runner)
     assert (
         runner.invoke(
             args=["import", "violence", str(ACLED), "--process", "afg", "--status", "published"]
@@ -52,6 +58,7 @@ def test_violence_csv_round_trip_into_an_empty_tracker(app, runner, client, auth
 
     wipe(app)
     make_process(app)
+    review_off(runner)
     path = Path(app.instance_path).parent / ".pytest-roundtrip.csv"
     try:
         path.write_text(first, encoding="utf-8")
@@ -143,6 +150,7 @@ def test_release_csv_round_trip(app, runner, client, tmp_path):
         fresh_id = fresh.id
     path = tmp_path / "releases.csv"
     path.write_text(first, encoding="utf-8")
+    review_off(runner)
     result = runner.invoke(
         args=["import", "releases", str(path), "--commitment", str(fresh_id), "--status",
               "published"]
@@ -186,6 +194,7 @@ def test_bundle_download_round_trip(demo, client, runner, tmp_path):
     wipe(demo)
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(first), encoding="utf-8")
+    review_off(runner)
     assert runner.invoke(args=["import", "process", str(path)]).exit_code == 0
     second = client.get("/exports/processes/afghanistan-2020.json").get_json()
     first.pop("exported_at"), second.pop("exported_at")

@@ -69,6 +69,7 @@ def test_reimport_updates_by_event_id_and_takes_the_chosen_status(app, runner, p
         f"{HEADER}\nAFG1,09 April 2020,Battles,Armed clash,Taliban,Kabul,5\n",
         "changed.csv",
     )
+    assert runner.invoke(args=["review", "off"]).exit_code == 0  # publishing needs it off
     result = import_violence(runner, changed, "--status", "published")
     assert "0 added, 1 updated, 0 unchanged" in result.output
     with app.app_context():
@@ -197,6 +198,7 @@ def test_release_records_import_and_reimport(app, runner, commitment_id, tmp_pat
         "13 April 2020,cumulative,361,350,,,\n"
     )
     path = write(tmp_path, text)
+    assert runner.invoke(args=["review", "off"]).exit_code == 0  # publishing needs it off
     result = import_releases(runner, path, commitment_id, "--status", "published")
     assert result.exit_code == 0, result.output
     assert "2 added, 0 updated, 0 unchanged" in result.output

@@ -106,7 +106,7 @@ def test_broken_file_preview_lists_errors_and_cannot_be_confirmed(
     assert reports(app) == 0
 
 
-def test_only_admins_may_import_as_published(app, client, auth, make_user, process_id):
+def test_importing_as_published_needs_review_turned_off(app, client, auth, make_user, process_id):
     make_user()
     auth.login()
     content = (DATA / "broken" / "bad_date.csv").read_bytes()
@@ -118,6 +118,9 @@ def test_only_admins_may_import_as_published(app, client, auth, make_user, proce
     make_user("admin@example.org", role="admin")
     auth.login("admin@example.org")
     good = b"event_date,event_type,actor1,location,fatalities\n2020-04-09,Riots,Mob,Kabul,0\n"
+    response = upload(client, auth, f"violence:{process_id}", good, status="published")
+    assert response.status_code == 400  # an admin is a second person to nobody
+    client.post("/manage/settings", data={"csrf_token": auth.csrf_token("/manage/settings")})
     response = upload(client, auth, f"violence:{process_id}", good, status="published")
     confirm(client, auth, response.headers["Location"])
     with app.app_context():

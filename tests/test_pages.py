@@ -126,8 +126,8 @@ def test_wide_tables_can_be_scrolled_with_the_keyboard(demo, client, make_user, 
             assert 'tabindex="0"' in tag and 'role="region"' in tag, (path, tag)
 
 
-def test_a_long_review_queue_shows_its_first_rows_and_links_to_the_rest(
-    demo, runner, client, make_user, auth
+def test_an_import_waits_in_the_queue_as_one_batch_with_a_sample_and_bulk_publish(
+    demo, runner, client, make_user, auth, app
 ):
     data = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
     result = runner.invoke(args=["import", "violence", str(data), "--process", "afghanistan-2020"])
@@ -136,9 +136,30 @@ def test_a_long_review_queue_shows_its_first_rows_and_links_to_the_rest(
     auth.login()
     response = client.get("/manage/review")
     page = response.get_data(as_text=True)
-    assert "Showing the first 50 of 400" in text_of(response)
-    assert 'href="/manage/violence/?status=under_review"' in page
-    assert page.count('data-label="Record"') == 50
+    assert "Import: acled_afghanistan_2020.csv into afghanistan-2020 (400 records)" in text_of(
+        response
+    )
+    assert page.count("data-queue-item") == 5  # a sample to check, not 400 cards
+    assert "Publish all 400" in page
+    token = auth.csrf_token("/manage/review")
+    done = client.post(
+        "/manage/review/batch",
+        data={"csrf_token": token, "batch": "acled_afghanistan_2020.csv into afghanistan-2020"},
+    )
+    assert done.status_code == 302
+    assert "Published 400 records" in text_of(client.get("/manage/review"))
+    with app.app_context():
+        from tracker.models import AuditEvent, ViolenceReport
+
+        statuses = set(db.session.scalars(db.select(ViolenceReport.status)))
+        publishers = set(
+            db.session.scalars(
+                db.select(AuditEvent.actor).where(
+                    AuditEvent.action == "publish", AuditEvent.entity_type == "violence_report"
+                )
+            )
+        )
+    assert statuses == {"published"} and publishers == {"researcher@example.org"}
 
 
 def test_import_page_says_where_imported_records_go_next(client, make_user, auth):

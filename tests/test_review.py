@@ -110,14 +110,25 @@ def test_archive_hides_a_record_and_restore_brings_it_back(app, people, ids, cli
     record_id = enter_batch(people["a"], ids)
     action(people["b"], record_id, "publish")
     action(people["a"], record_id, "archive")
+    assert status_of(app, record_id) == "published"  # archiving a public record is reviewed
+    action(people["b"], record_id, "publish")
     assert status_of(app, record_id) == "archived"
     assert public_total(client, ids) == 0
     action(people["a"], record_id, "restore")
+    assert status_of(app, record_id) == "archived"
+    action(people["b"], record_id, "publish")
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 100
     with app.app_context():
-        actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert actions[-3:] == ["publish", "archive", "restore"]
+        events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        assert [e.action for e in events][-5:] == [
+            "publish",
+            "revise",
+            "archive",
+            "revise",
+            "restore",
+        ]
+        assert events[-1].actor == events[-3].actor == "b@example.org"
 
 
 def test_under_review_and_archived_records_stay_off_public_pages_and_the_api(
@@ -127,6 +138,7 @@ def test_under_review_and_archived_records_stay_off_public_pages_and_the_api(
     archived = enter_batch(people["a"], ids, count="40")
     action(people["b"], archived, "publish")
     action(people["a"], archived, "archive")
+    action(people["b"], archived, "publish")
     detail = client.get("/api/v1/processes/afghanistan-2020").get_json()
     commitment = detail["agreements"][0]["commitments"][0]
     assert commitment["progress"]["achieved"] == 0
@@ -181,13 +193,15 @@ def edit_count(client, record_id: int, count: str):
     return post(client, path, {**data, "version": version})
 
 
-def test_editing_a_published_record_sends_it_back_for_review(app, people, ids, client):
+def test_editing_a_published_record_keeps_it_public_until_reviewed(app, people, ids, client):
     record_id = enter_batch(people["a"], ids)
     action(people["b"], record_id, "publish")
     response = edit_count(people["b"], record_id, "110")
     assert response.status_code == 302
-    assert status_of(app, record_id) == "under_review"
-    assert public_total(client, ids) == 0
+    assert status_of(app, record_id) == "published"
+    assert public_total(client, ids) == 100  # the published version, until reviewed
+    action(people["b"], record_id, "publish")  # B wrote the change: refused
+    assert public_total(client, ids) == 100
     action(people["a"], record_id, "publish")  # B edited it, so A may publish it now
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 110

@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, User
 from tracker.models.base import REVIEW_STATUS, ROLES
 from tracker.services.accounts.passwords import PasswordError, check_password_policy
+from tracker.services.entry import review
 from tracker.services.entry.audit import audit_context
 from tracker.services.interchange.bundle import BundleError, ImportCounts, export_bundle
 from tracker.services.interchange.bundle_import import import_bundle
@@ -78,10 +79,25 @@ def print_counts(counts: ImportCounts) -> None:
     click.echo(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged.")
 
 
-def load_bundle(document, status: str | None, actor: str) -> ImportCounts:
-    """Import a bundle in one transaction, or roll back and print each error by JSON path."""
+REVIEW_ON_MESSAGE = (
+    "publishing needs a second person while review is required: import with "
+    "--status under_review and have someone publish the records in the review queue "
+    "(/manage/review), or turn review off first (flask --app wsgi review off)."
+)
+
+
+def load_bundle(document, status: str | None, actor: str, seed: bool = False) -> ImportCounts:
+    """Import a bundle in one transaction, or roll back and print each error by JSON path.
+
+    Changes to published records become pending revisions; with ``seed`` (the demo data),
+    new records may arrive published.
+    """
     try:
-        with audit_context(db.session, action="import", actor=actor):
+        with contextlib.ExitStack() as scope:
+            scope.enter_context(audit_context(db.session, action="import", actor=actor))
+            scope.enter_context(review.changes_become_revisions(db.session, None, actor))
+            if seed:
+                scope.enter_context(review.seeding_new_records(db.session))
             _, counts = import_bundle(document, status)
             db.session.commit()
     except BundleError as error:
@@ -89,6 +105,10 @@ def load_bundle(document, status: str | None, actor: str) -> ImportCounts:
         for path, message in error.errors:
             click.echo(f"{path}: {message}", err=True)
         fail(f"{len(error.errors)} error(s); nothing was imported.")
+    except review.PublicationRefusedError as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        fail(f"nothing was imported: {REVIEW_ON_MESSAGE}")
     return counts
 
 
@@ -96,7 +116,7 @@ def load_bundle(document, status: str | None, actor: str) -> ImportCounts:
 def demo_load() -> None:
     """Load the Afghanistan 2020 demo data (running it twice changes nothing)."""
     document = json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))
-    print_counts(load_bundle(document, None, "demo"))
+    print_counts(load_bundle(document, None, "demo", seed=True))
 
 
 @export_cli.command("process")
@@ -130,6 +150,8 @@ def import_process(file: str, status: str | None) -> None:
         fail(f"{file} is not UTF-8 text ({error.reason} at byte {error.start})")
     except json.JSONDecodeError as error:
         fail(f"{file} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    if status == "published" and review.review_required():
+        fail(REVIEW_ON_MESSAGE)
     print_counts(load_bundle(document, status, f"cli import {Path(file).name}"))
 
 
@@ -138,6 +160,9 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
     importer = import_violence_csv if kind == "violence" else import_releases_csv
     path = Path(file)
     actor = f"cli import {path.name}"
+    label = target_label
+    if status == "published" and review.review_required():
+        fail(REVIEW_ON_MESSAGE)
     with path.open("rb") as stream, contextlib.ExitStack() as bar_scope:
         on_progress = None
         if sys.stdout.isatty():
@@ -149,7 +174,10 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
                 bar.update(done - bar.pos)
 
         try:
-            with audit_context(db.session, action="import", actor=actor):
+            with (
+                audit_context(db.session, action="import", actor=actor),
+                review.changes_become_revisions(db.session, None, f"{path.name} into {label}"),
+            ):
                 result = importer(stream, target, status, on_progress=on_progress)
                 record_import_event(kind, target_label, path.name, result, actor, status=status)
                 db.session.commit()
@@ -201,7 +229,24 @@ def import_releases(file: str, commitment_id: int, status: str | None) -> None:
     run_csv_import("releases", file, commitment, label, status)
 
 
+review_cli = AppGroup("review", help="The two-person rule.")
+
+
+@review_cli.command("on")
+def review_on() -> None:
+    """Publishing needs a second person (the default); audited."""
+    review.set_review_required(True, actor="cli")
+    click.echo("Review is on: nobody publishes their own changes.")
+
+
+@review_cli.command("off")
+def review_off() -> None:
+    """Let authors publish their own changes (moving data between trackers); audited."""
+    review.set_review_required(False, actor="cli")
+    click.echo("Review is off: authors may publish their own changes. Turn it on again after.")
+
+
 def init_app(app) -> None:
     """Register the command groups."""
-    for group in (users_cli, demo_cli, export_cli, import_cli):
+    for group in (users_cli, demo_cli, export_cli, import_cli, review_cli):
         app.cli.add_command(group)

@@ -65,8 +65,8 @@ EDITOR_ROLES = ("researcher", "admin")
 
 def can_publish(user, record) -> bool:
     """A second person publishes: nobody publishes their own changes, unless review is off."""
-    from tracker.services.entry.review import may_publish
+    from tracker.services.entry.review import has_pending, may_publish
 
     if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
         return False
-    return may_publish(user, record)
+    return has_pending(record) and may_publish(user, record)

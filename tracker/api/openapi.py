@@ -6,6 +6,7 @@ from typing import Any
 
 from tracker.api.params import MAX_ID, MAX_PAGE
 from tracker.api.schemas import EVENT_TYPES, SCHEMAS
+from tracker.services.figures.violence import ACTOR_ROLES
 
 ETAG_HEADER = {
     "ETag": {
@@ -96,7 +97,14 @@ FILTERS = [
     _query(
         "actor",
         {"type": "string", "maxLength": 300},
-        "Part of an actor's name, in actor1, actor2 or a claim (any case)",
+        "Part of an actor's name (any case), matched in the role actor_role names",
+    ),
+    _query(
+        "actor_role",
+        {"type": "string", "enum": list(ACTOR_ROLES)},
+        "How the actor takes part: perpetrator (actor1 and its associates), target (actor2 and "
+        "its associates), claimed or denied responsibility, or any. Without it: perpetrator "
+        "or claimed; a denial alone never counts as involvement.",
     ),
 ]
 PAGING = [

@@ -34,7 +34,7 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
 def violence_filter() -> ViolenceFilter:
     """``from``, ``to``, ``event_type`` (repeatable) and ``actor`` as a ViolenceFilter."""
     # A "to" before "from" is an empty range, not an error: the schema cannot say otherwise.
-    found = filters_from_request(request.args, ("from", "to", "event_type", "actor"))
+    found = filters_from_request(request.args, ("from", "to", "event_type", "actor", "actor_role"))
     found.raise_first()
     return found.violence()
 

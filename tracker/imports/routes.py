@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
+from tracker.services.entry.review import review_required
 from tracker.services.interchange.csv_import import CsvImportError, count_rows
 from tracker.services.interchange.import_log import list_imports
 from tracker.services.interchange.uploads import (
@@ -38,8 +39,8 @@ def too_many_rows(kind: str, target, filename: str, rows: int, limit: int) -> st
 
 
 def upload_form() -> UploadForm:
-    """The upload form with today's targets; admins may import as published."""
-    return UploadForm(import_targets(), may_publish=current_user.is_admin)
+    """The upload form with today's targets; importing as published only with review off."""
+    return UploadForm(import_targets(), may_publish=not review_required())
 
 
 def render_upload(form: UploadForm, status: int = 200, too_large: str | None = None):

@@ -12,6 +12,7 @@ from tracker.models.process import (
     Party,
     PeaceProcess,
 )
+from tracker.models.revisions import Revision
 from tracker.models.security import LoginFailure
 from tracker.models.sources import Source
 from tracker.models.versioning import DataVersion
@@ -30,6 +31,7 @@ __all__ = [
     "PeaceProcess",
     "PendingImport",
     "ReleaseRecord",
+    "Revision",
     "Setting",
     "Source",
     "User",

@@ -13,10 +13,14 @@ restrict_blueprint(bp, *EDITOR_ROLES)
 @bp.context_processor
 def record_helpers() -> dict:
     """Template helpers of the records pages: publish permission and readable diffs."""
-    from tracker.services.entry.history import action_label, field_changes
+    from tracker.services.entry.history import action_label, field_changes, label, show
+    from tracker.services.entry.revisions import comparable
 
     return {
         "action_label": action_label,
+        "comparable": comparable,
+        "field_label": label,
+        "show_value": show,
         "can_publish": lambda record: can_publish(current_user, record),
         "field_changes": field_changes,
     }

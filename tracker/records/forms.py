@@ -87,6 +87,7 @@ class RecordForm(FlaskForm):
 
     version = HiddenField()
     seen_event = HiddenField()
+    base = HiddenField()  # the values the form was opened with, for a three-way merge
     confirm_warnings = BooleanField("I have checked the warnings above; save anyway")
     save = SubmitField("Save")
 
@@ -95,7 +96,7 @@ class RecordForm(FlaskForm):
 
     def raw(self) -> dict[str, Any]:
         """The submitted values by field name, as the entry service takes them."""
-        skip = {"csrf_token", "version", "seen_event", "confirm_warnings", "save"}
+        skip = {"csrf_token", "version", "seen_event", "base", "confirm_warnings", "save"}
         return {name: field.data for name, field in self._fields.items() if name not in skip}
 
 

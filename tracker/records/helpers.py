@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, render_template, request
@@ -13,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, ViolenceReport
 from tracker.models.base import MAX_ID
 from tracker.records.forms import FORMS, RecordForm, options
+from tracker.services.entry import revisions
 from tracker.services.entry import save as entry
 from tracker.services.entry.registry import KINDS
 from tracker.services.entry.save import Kind, Outcome
@@ -146,17 +149,27 @@ def attach_errors(form: RecordForm, errors: dict[str, str]) -> list[tuple[str, s
     return summary
 
 
-def new_form(kind: Kind, record: Any = None, formdata: Any = None, **preset) -> RecordForm:
-    """The kind's form bound to the request, a record, or preset values; choices filled in."""
+def new_form(
+    kind: Kind, record: Any = None, formdata: Any = None, values: dict | None = None, **preset
+) -> RecordForm:
+    """The kind's form bound to the request, a record, or preset values; choices filled in.
+
+    With a record, the form shows ``values`` when given (a merge), else what an editor goes on
+    from: the pending revision when there is one (the public keeps seeing the published
+    values), else the record. It carries what it was opened with, for a three-way merge.
+    """
     form_class = FORMS[kind.name]
     if formdata is not None:
         form = form_class(formdata=formdata)
     elif record is not None:
-        form = form_class(obj=record)
+        current = revisions.proposed_values(kind, record)
+        shown = values if values is not None else current
+        form = form_class(formdata=None, obj=SimpleNamespace(**shown))
         form.version.data = getattr(record, "version", "")
         form.seen_event.data = entry.latest_event_id(kind, record.id)
+        form.base.data = json.dumps(current, ensure_ascii=False, sort_keys=True)
         if kind.claims:
-            _fill_claims(form, record)
+            _fill_claims(form, shown.get("claims") or [])
     else:
         form = form_class(formdata=None, **preset)
     populate_choices(form)
@@ -164,18 +177,18 @@ def new_form(kind: Kind, record: Any = None, formdata: Any = None, **preset) -> 
     return form
 
 
-def _fill_claims(form, record) -> None:
-    """Claims carry their source as one URL field."""
+def _fill_claims(form, claims: list[dict]) -> None:
+    """Claims (shaped by the claim rules, JSON-safe) carry their sources as one field."""
     while len(form.claims.entries):
         form.claims.pop_entry()
-    for claim in record.claims:
+    for claim in claims:
         form.claims.append_entry(
             {
-                "actor": claim.actor,
-                "stance": claim.stance,
-                "stated_on": claim.stated_on.isoformat() if claim.stated_on else "",
-                "source_url": "; ".join(source.url for source in claim.sources),
-                "notes": claim.notes,
+                "actor": claim["actor"],
+                "stance": claim["stance"],
+                "stated_on": claim.get("date") or "",
+                "source_url": "; ".join(claim.get("source_url") or []),
+                "notes": claim.get("notes") or "",
             }
         )
 
@@ -202,6 +215,14 @@ def render_form(
     """The record form page, with the error summary, warnings or conflict when there are any."""
     outcome = outcome or Outcome()
     summary = attach_errors(form, outcome.errors)
+    revision = revisions.pending(kind, record.id) if record and kind.reviewed else None
+    sent_back = ""
+    if revision is not None:
+        sent_back = revision.comment
+    elif record is not None and kind.reviewed and record.status == "under_review":
+        from tracker.services.entry.queue import latest_comment
+
+        sent_back = latest_comment(kind, record)
     if outcome.warnings:
         form.confirm_warnings.data = False
     return (
@@ -210,9 +231,13 @@ def render_form(
             kind=kind,
             form=form,
             record=record,
+            revision=revision,
+            sent_back=sent_back,
             error_summary=summary,
             warnings=outcome.warnings,
+            warnings_moved=outcome.warnings_moved,
             conflict=outcome.conflict,
+            merge=outcome.merge,
             actor_names=actor_names() if kind.claims else [],
         ),
         status,

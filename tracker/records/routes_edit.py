@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -18,6 +20,7 @@ from tracker.records.helpers import (
     render_form,
     submitted_int,
 )
+from tracker.services.entry import merge, revisions
 from tracker.services.entry import save as entry
 from tracker.services.entry.registry import KINDS
 from tracker.services.entry.save import Outcome
@@ -36,6 +39,7 @@ def _added_row(form) -> bool:
     return False
 
 
+CHOOSE = "Choose, for each field both of you changed, which value to keep."
 # A refused CSRF token (an expired form): say so, and keep every typed value on the page.
 EXPIRED = Outcome(
     errors={entry.FORM_ERROR: "The form expired. Your values are kept below: save again."}
@@ -44,7 +48,7 @@ EXPIRED = Outcome(
 
 def _status_for(outcome: Outcome) -> int:
     """400 for invalid input, 409 for an edit conflict, 200 for warnings to confirm."""
-    if outcome.conflict is not None:
+    if outcome.conflict is not None or outcome.merge is not None:
         return 409
     return 400 if outcome.errors else 200
 
@@ -63,7 +67,12 @@ def create(kind_name: str):
     if _added_row(form):
         return render_form(kind, form)
     outcome = entry.save(
-        kind, None, form.raw(), current_user, confirmed=bool(form.confirm_warnings.data)
+        kind,
+        None,
+        form.raw(),
+        current_user,
+        confirmed=bool(form.confirm_warnings.data),
+        seen_warnings=_seen_warnings(),
     )
     if not outcome.saved:
         return render_form(kind, form, outcome=outcome, status=_status_for(outcome))
@@ -85,25 +94,52 @@ def edit(kind_name: str, record_id: int):
         return render_form(kind, form, record, outcome=EXPIRED, status=400)
     if _added_row(form):
         return render_form(kind, form, record)
+    base = merge.parse_base(request.form.get("base"))
+    raw, undecided = merge.resolve(form.raw(), request.form, base)
+    if undecided:
+        # Fields both people changed: the editor picks one value per field, side by side.
+        mine = revisions.to_json(kind, entry.validate(kind, raw, record)[0])
+        pending = merge.Merge(merged=mine, current=base or {}, conflicts=undecided)
+        outcome = Outcome(errors={entry.FORM_ERROR: CHOOSE}, merge=pending)
+        return render_form(kind, form, record, outcome=outcome, status=409)
     outcome = entry.save(
         kind,
         record,
-        form.raw(),
+        raw,
         current_user,
         confirmed=bool(form.confirm_warnings.data),
         version=submitted_int("version"),
         seen_event=submitted_int("seen_event") or 0,
+        base=base,
+        seen_warnings=_seen_warnings(),
     )
     if outcome.conflict is not None:
-        # Saving again now overwrites knowingly: the form moves to the current version and
-        # keeps everything this user typed.
+        # The form moves to the current version: fields only the other person changed show
+        # their values, fields both changed show this editor's, with a choice beside each.
         record = get_record(kind, record_id)
+        if outcome.merge is not None:
+            form = new_form(kind, record=record, values=outcome.merge.merged)
         form.version.data = record.version
         form.seen_event.data = entry.latest_event_id(kind, record.id)
+        form.base.data = json.dumps(
+            revisions.proposed_values(kind, record), ensure_ascii=False, sort_keys=True
+        )
     if not outcome.saved:
         return render_form(kind, form, record, outcome=outcome, status=_status_for(outcome))
+    if outcome.merged_with:
+        others = sorted({event.actor or "someone" for event in outcome.merged_with})
+        flash(
+            f"{', '.join(others)} changed this {kind.label} while you were editing; "
+            "their changes and yours were merged (no field was changed by both).",
+            "info",
+        )
     flash(_saved_message(kind, outcome.record, created=False), "success")
     return redirect(_after_save(kind, outcome.record))
+
+
+def _seen_warnings() -> list[str] | None:
+    """The warnings the form showed when the editor confirmed them (None: not sent)."""
+    return merge.parse_list(request.form.get("warned"))
 
 
 def _saved_message(kind, record, created: bool) -> str:
@@ -114,6 +150,11 @@ def _saved_message(kind, record, created: bool) -> str:
         message += " It is under review: another researcher or an admin publishes it."
         if not created:
             message += " Until then it is left out of the public pages and the API."
+    elif kind.reviewed and revisions.pending(kind, record.id) is not None:
+        message += (
+            " The change waits for review: the public pages and the API show the published "
+            "version until another researcher or an admin publishes it."
+        )
     return message
 
 

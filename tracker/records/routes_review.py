@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.permissions import can_publish, require_role
 from tracker.records import bp
 from tracker.records.forms import ActionForm, SettingsForm
 from tracker.records.helpers import get_kind, get_record, submitted_int
+from tracker.services.entry import queue as review_queue
 from tracker.services.entry import review
 from tracker.services.entry.registry import KINDS
 
@@ -18,31 +19,73 @@ REVIEWED_KINDS = [kind for kind in KINDS.values() if kind.reviewed]
 @bp.get("/")
 def index():
     """Where researchers start: what to add, and how many records await their review."""
-    queue = review.review_queue([kind.model for kind in REVIEWED_KINDS], current_user)
+    items = review_queue.build(REVIEWED_KINDS, current_user)
     return render_template(
         "records/index.html",
         kinds=list(KINDS.values()),
-        waiting=len(queue["others"]),
-        own=len(queue["own"]),
+        waiting=items["count"],
+        own=len(items["own"]),
     )
 
 
 @bp.get("/review")
 def queue():
-    """Records under review: those others entered (to review) and this user's own (waiting)."""
-    items = review.review_queue([kind.model for kind in REVIEWED_KINDS], current_user)
-    by_model = {kind.model: kind for kind in REVIEWED_KINDS}
-    rows = {
-        group: [(by_model[type(record)], record) for record in records]
-        for group, records in items.items()
-    }
+    """What waits for review, grouped by import, each with its author, age, diff and sources."""
+    items = review_queue.build(REVIEWED_KINDS, current_user)
+    shown = [item for batch in items["batches"] for item in _shown(batch)] + items["own"][:LIMIT]
+    review_queue.fill_details(shown)
     return render_template(
         "records/queue.html",
-        rows=rows,
+        queue=items,
+        shown=_shown,
+        limit=LIMIT,
+        names=review_queue.author_names(shown),
+        age=review_queue.age,
         action_form=ActionForm(),
         review_required=review.review_required(),
         can_publish=lambda record: can_publish(current_user, record),
     )
+
+
+LIMIT = 50
+
+
+def _shown(batch):
+    """The items of a batch shown on the page: a sample of an import, the first of the rest."""
+    return batch.items[: review_queue.SAMPLE if batch.label else LIMIT]
+
+
+@bp.post("/review/batch")
+def publish_batch():
+    """Publish every item of one import batch (each through the two-person rule)."""
+    if not ActionForm().validate_on_submit():
+        flash("The form expired. Please try again.", "error")
+        return redirect(url_for("records.queue"))
+    batch = request.form.get("batch", "")
+    done, refused = review_queue.publish_batch(REVIEWED_KINDS, current_user, batch)
+    message = f"Published {done} record{'s' if done != 1 else ''} of {batch or 'the batch'}."
+    if refused:
+        message += f" {refused} you wrote or changed wait for someone else."
+    flash(message, "success" if done else "info")
+    return redirect(url_for("records.queue"))
+
+
+@bp.post("/<kind_name>/<int:record_id>/send-back")
+def send_back(kind_name: str, record_id: int):
+    """Return a waiting record to its authors with a comment they see on its page."""
+    kind = get_kind(kind_name)
+    record = get_record(kind, record_id)
+    comment = (request.form.get("comment") or "").replace("\x00", "").strip()[:2000]
+    if not ActionForm().validate_on_submit():
+        flash("The form expired. Please try again.", "error")
+    elif not comment:
+        flash("Write what the author should check before sending it back.", "error")
+    elif not review.has_pending(record):
+        flash("Nothing of this record waits for review.", "error")
+    else:
+        review_queue.send_back(kind, record, current_user, comment)
+        flash(f"{kind.label.capitalize()} {record.id} sent back with your comment.", "success")
+    return redirect(url_for("records.queue", _anchor=request.form.get("next") or None))
 
 
 def _review_action(kind_name: str, record_id: int, action, done: str):
@@ -57,10 +100,21 @@ def _review_action(kind_name: str, record_id: int, action, done: str):
         flash("The form expired. Please try again.", "error")
     else:
         try:
-            action(record, submitted_int("version"))
-            flash(f"{kind.label.capitalize()} {record.id} {done}.", "success")
+            result = action(record, submitted_int("version"))
+            if result == "proposed":
+                flash(
+                    f"{kind.label.capitalize()} {record.id}: the change waits for review. "
+                    "The public pages show the published version until someone else "
+                    "publishes it.",
+                    "success",
+                )
+            else:
+                flash(f"{kind.label.capitalize()} {record.id} {done}.", "success")
         except review.ReviewError as error:
             flash(str(error), "error")
+    if request.form.get("back") == "queue":
+        # From the queue, back to the queue at the next item.
+        return redirect(url_for("records.queue", _anchor=request.form.get("next") or None))
     return redirect(url_for("records.edit", kind_name=kind.name, record_id=record_id))
 
 
@@ -78,13 +132,23 @@ def publish(kind_name: str, record_id: int):
 @bp.post("/<kind_name>/<int:record_id>/archive")
 def archive(kind_name: str, record_id: int):
     """Archive a record: it leaves public pages and totals but is kept and can be restored."""
-    return _review_action(kind_name, record_id, review.archive, "archived")
+    return _review_action(
+        kind_name,
+        record_id,
+        lambda record, version: review.archive(record, current_user, version),
+        "archived",
+    )
 
 
 @bp.post("/<kind_name>/<int:record_id>/restore")
 def restore(kind_name: str, record_id: int):
     """Restore an archived record to the status it had."""
-    return _review_action(kind_name, record_id, review.restore, "restored")
+    return _review_action(
+        kind_name,
+        record_id,
+        lambda record, version: review.restore(record, current_user, version),
+        "restored",
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -93,7 +157,7 @@ def settings():
     """Admin-only site settings: whether publishing needs a second person."""
     form = SettingsForm()
     if form.validate_on_submit():
-        review.set_review_required(bool(form.review_required.data))
+        review.set_review_required(bool(form.review_required.data), current_user.email)
         flash(
             "Review is on: authors cannot publish their own records."
             if form.review_required.data

@@ -20,13 +20,16 @@ class DashboardParams:
     date_to: date | None = None
     event_types: tuple[str, ...] = ()
     actor: str | None = None
+    actor_role: str | None = None  # None: perpetrator or claimed
     interval: str = DEFAULT_INTERVAL
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def filters(self) -> violence.ViolenceFilter:
         """The violence filter these parameters describe."""
-        return violence.ViolenceFilter(self.date_from, self.date_to, self.event_types, self.actor)
+        return violence.ViolenceFilter(
+            self.date_from, self.date_to, self.event_types, self.actor, self.actor_role
+        )
 
     def cache_key(self) -> tuple:
         """What the charts depend on, as a hashable key (the messages are not part of it)."""
@@ -43,6 +46,8 @@ class DashboardParams:
             args["event_type"] = list(self.event_types)
         if self.actor:
             args["actor"] = self.actor
+        if self.actor_role:
+            args["actor_role"] = self.actor_role
         if self.interval != DEFAULT_INTERVAL:
             args["interval"] = self.interval
         return args
@@ -53,6 +58,7 @@ CONSEQUENCES = {
     "to": "showing all dates instead",
     "event_type": "showing every type",
     "actor": "showing every actor",
+    "actor_role": "showing perpetrators and claimants",
     "interval": "showing weeks",
 }
 
@@ -67,6 +73,7 @@ def parse_params(args: Mapping[str, Any]) -> DashboardParams:
         date_to=values.get("to"),
         event_types=values.get("event_type", ()),
         actor=values.get("actor"),
+        actor_role=values.get("actor_role"),
         interval=values.get("interval", DEFAULT_INTERVAL),
         errors={name: f"{error}; {CONSEQUENCES[name]}." for name, error in found.errors.items()},
     )

@@ -176,6 +176,7 @@ def _after_flush(session: Session, flush_context) -> None:
     actor = email or session.info.get("audit_actor", "")
     override = session.info.get("audit_action")
     extra = session.info.get("audit_extra", {})
+    batch = (session.info.get("revise_public") or {}).get("batch")
     now = utcnow()
     for default, objects in (
         ("create", session.new),
@@ -193,6 +194,9 @@ def _after_flush(session: Session, flush_context) -> None:
             action = _action_for(obj, changes, default)
             if override and action in ("create", "update"):
                 action = override
+            if batch and action == "import":
+                # Which import a record came from: the review queue groups by it.
+                changes["batch"] = {"before": None, "after": batch}
             rows.append(
                 {
                     "occurred_at": now,

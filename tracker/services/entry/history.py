@@ -22,6 +22,8 @@ from tracker.services.entry.save import Kind, Outcome
 
 # Never restored: the review status has its own workflow, the author stays the author.
 NOT_RESTORED = {"id", "status", "created_by_id"}
+# Changes proposed in a pending revision: not (yet) the record's stored values.
+PROPOSALS = {"revise"}
 # Not shown in diffs: the event itself says who and which record.
 NOT_SHOWN = {"id", "created_by_id"}
 ACTION_LABELS = {
@@ -31,6 +33,7 @@ ACTION_LABELS = {
     "archive": "Archived",
     "restore": "Restored from the archive",
     "revert": "Earlier version restored",
+    "revise": "Change proposed for review",
     "import": "Imported",
     "delete": "Deleted",
 }
@@ -85,7 +88,11 @@ def show(value: Any) -> str:
 
 def describe_claim(claim: dict) -> str:
     """ "ISIS-K claimed (2020-04-09, https://...)"."""
-    details = ", ".join(v for v in (claim.get("stated_on"), claim.get("source_url")) if v)
+    # Audit snapshots name the date stated_on and carry one URL; revisions follow the claim
+    # rules (date, a list of URLs).
+    urls = claim.get("source_url")
+    urls = "; ".join(urls) if isinstance(urls, list) else urls
+    details = ", ".join(v for v in (claim.get("stated_on") or claim.get("date"), urls) if v)
     return f"{claim.get('actor')} {claim.get('stance')}" + (f" ({details})" if details else "")
 
 
@@ -128,6 +135,10 @@ def state_after(events: list[AuditEvent], event_id: int) -> dict[str, Any] | Non
     """The record's stored values just after ``event_id``, replayed from its creation."""
     state: dict[str, Any] = {}
     for event in events:
+        if event.action in PROPOSALS:
+            if event.id == event_id:
+                return None  # a proposal is not a stored version of the record
+            continue
         for name, change in event.changes.items():
             state[name] = change.get("after")
         if event.id == event_id:

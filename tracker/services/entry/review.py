@@ -1,24 +1,40 @@
-"""The review workflow of DOMAIN.md: under review -> published by a second person; archive
-and restore instead of deletion; the admin switch that lets authors publish their own records.
+"""The review workflow and the two-person rule, in one place.
+
+A record's row is its published version; a change to a published or archived record waits as
+its pending revision (:mod:`tracker.services.entry.revisions`), a record never published is a
+draft (``under_review``). :func:`publish` is the only way a version becomes public: it refuses
+anyone who wrote part of what it publishes, unless an admin turned review off. A flush guard
+(:func:`_guard_publications`) refuses every other write that would change what the public
+sees, whichever path it comes from (forms, history, imports, bundles, the command line).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from sqlalchemy import select
+from flask import has_request_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Setting
-from tracker.services.entry.audit import ENTITY_NAMES
+from tracker.models import AuditEvent, Claim, Setting, User
+from tracker.models.base import ReviewedMixin, utcnow
+from tracker.services.entry import revisions
+from tracker.services.entry.audit import ENTITY_NAMES, IGNORED, audit_context, claim_snapshot
 
 REVIEW_SETTING = "review_required"
+AUTHOR_ACTIONS = ("create", "update", "revert", "import", "revise")
 
 
 class ReviewError(Exception):
     """A review action that cannot be done; the message says why."""
+
+
+class PublicationRefusedError(ReviewError):
+    """A write that would change a public version without going through :func:`publish`."""
 
 
 def review_required() -> bool:
@@ -27,18 +43,41 @@ def review_required() -> bool:
     return setting is None or setting.value != "0"
 
 
-def set_review_required(required: bool) -> None:
-    """Turn the second-person rule on or off (admins only; checked by the view)."""
+def set_review_required(required: bool, actor: str = "") -> None:
+    """Turn the second-person rule on or off (admins only; checked by the view); audited."""
+    before = review_required()
     setting = db.session.get(Setting, REVIEW_SETTING)
     if setting is None:
         setting = Setting(key=REVIEW_SETTING, value="1")
         db.session.add(setting)
     setting.value = "1" if required else "0"
+    if before != required:
+        from tracker.services.entry.audit import _current_user
+
+        user_id, email = _current_user()
+        db.session.add(
+            AuditEvent(
+                occurred_at=utcnow(),
+                user_id=user_id,
+                actor=email or actor,
+                action="update",
+                entity_type="setting",
+                summary=f"Review {'required' if required else 'turned off'}",
+                changes={REVIEW_SETTING: {"before": before, "after": required}},
+            )
+        )
     db.session.commit()
 
 
+def _kind(record: Any):
+    """The record kind (registry entry) a record belongs to."""
+    from tracker.services.entry.registry import KINDS
+
+    return next(kind for kind in KINDS.values() if isinstance(record, kind.model))
+
+
 def unreviewed_authors(record: Any) -> set[int]:
-    """Users who changed the record since it was last published (its author, when never)."""
+    """Users who wrote a draft since it was last published (its author, when never)."""
     events = db.session.scalars(
         select(AuditEvent)
         .where(
@@ -48,27 +87,55 @@ def unreviewed_authors(record: Any) -> set[int]:
         .order_by(AuditEvent.id)
     )
     authors: set[int] = {record.created_by_id} if record.created_by_id else set()
-    for event in events:
-        if event.action == "publish":
+    for audit_event in events:
+        if audit_event.action == "publish":
             authors = set()
-        elif event.action in ("create", "update", "revert") and event.user_id:
-            authors.add(event.user_id)
+        elif audit_event.action in AUTHOR_ACTIONS and audit_event.user_id:
+            authors.add(audit_event.user_id)
     return authors
+
+
+def authors(record: Any, revision: Any = None) -> set[int]:
+    """Who wrote what is waiting to be published: the revision's authors, or the draft's."""
+    revision = revision if revision is not None else revisions.pending(_kind(record), record.id)
+    if revision is not None:
+        return set(revision.author_ids)
+    if record.status == "under_review":
+        return unreviewed_authors(record)
+    return set()
+
+
+def has_pending(record: Any) -> bool:
+    """Whether something of the record waits to be published (a draft or a revision)."""
+    if record.status == "under_review":
+        return True
+    return revisions.pending(_kind(record), record.id) is not None
 
 
 def may_publish(user: Any, record: Any) -> bool:
     """Nobody publishes their own changes while review is required; anyone else may."""
     if not review_required():
         return True
-    return user.id not in unreviewed_authors(record)
+    return user.id not in authors(record)
 
 
-def _change_status(record: Any, status: str, version: int | None) -> None:
-    """Set the review status under the version check; a stale version raises ReviewError."""
-    if version is not None:
-        set_committed_value(record, "version", version)
-    record.status = status
+@contextlib.contextmanager
+def publishing(session: Session):
+    """Writes inside may change public versions: only :func:`publish` and friends open it."""
+    saved = session.info.get("publishing")
+    session.info["publishing"] = True
     try:
+        yield
+    finally:
+        if saved is None:
+            session.info.pop("publishing", None)
+        else:
+            session.info["publishing"] = saved
+
+
+def _commit(record: Any, version: int | None) -> None:
+    try:
+        db.session.flush()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -77,22 +144,53 @@ def _change_status(record: Any, status: str, version: int | None) -> None:
         ) from None
 
 
+def _names(user_ids: set[int]) -> list[str]:
+    if not user_ids:
+        return []
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids)))
+    return sorted(user.email for user in users)
+
+
 def publish(record: Any, user: Any, version: int | None = None) -> None:
-    """Publish a record under review, when ``user`` may."""
-    if record.status != "under_review":
-        raise ReviewError("Only records under review can be published.")
-    if not may_publish(user, record):
+    """Publish a draft or a pending revision, when ``user`` wrote none of it (or review is off).
+
+    The revision's values replace the published ones in one transaction; the audit event
+    names the publisher (its user) and the authors.
+    """
+    kind = _kind(record)
+    revision = revisions.pending(kind, record.id) if kind.reviewed else None
+    if revision is None and record.status != "under_review":
+        raise ReviewError("Nothing of this record waits to be published.")
+    required = review_required()
+    writers = authors(record, revision)
+    if required and user.id in writers:
         raise ReviewError(
             "You entered or changed this record, so someone else must review and publish it."
         )
-    _change_status(record, "published", version)
+    if version is not None:
+        set_committed_value(record, "version", version)
+    extra = {"authors": {"before": None, "after": _names(writers)}}
+    if not required:
+        extra["review"] = {"before": None, "after": "off: published without a second person"}
+    with publishing(db.session), audit_context(db.session, action="publish"):
+        if revision is not None:
+            before_claims = claim_snapshot(record) if kind.claims else []
+            from tracker.services.entry.save import apply
 
-
-def archive(record: Any, version: int | None = None) -> None:
-    """Take a record out of use without deleting it; it can be restored."""
-    if record.status == "archived":
-        raise ReviewError("This record is already archived.")
-    _change_status(record, "archived", version)
+            with db.session.no_autoflush:
+                apply(kind, record, revisions.from_json(kind, revision.values))
+            if kind.claims and claim_snapshot(record) != before_claims:
+                extra["claims"] = {"before": before_claims, "after": claim_snapshot(record)}
+            record.status = revision.status
+            db.session.delete(revision)
+        else:
+            record.status = "published"
+        record.updated_at = utcnow()
+        db.session.info.setdefault("audit_extra", {})[id(record)] = extra
+        try:
+            _commit(record, version)
+        finally:
+            db.session.info.pop("audit_extra", None)
 
 
 def status_before_archive(record: Any) -> str:
@@ -106,29 +204,212 @@ def status_before_archive(record: Any) -> str:
         )
         .order_by(AuditEvent.id.desc())
     )
-    for event in events:
-        before = (event.changes.get("status") or {}).get("before")
+    for audit_event in events:
+        before = (audit_event.changes.get("status") or {}).get("before")
         if before in ("under_review", "published"):
             return before
     return "under_review"
 
 
-def restore(record: Any, version: int | None = None) -> None:
-    """Bring an archived record back to the status it had before."""
-    if record.status != "archived":
+def _change_status(record: Any, user: Any, status: str, version: int | None) -> str:
+    """Move a record to ``status``: directly when nothing public changes or review is off,
+    else as a pending revision. Returns "done" or "proposed"."""
+    kind = _kind(record)
+    if version is not None:
+        set_committed_value(record, "version", version)
+    public = "published" in (record.status, status)
+    if public and review_required():
+        values = revisions.proposed_values(kind, record)
+        revisions.propose(kind, record, values, getattr(user, "id", None), status=status)
+        _commit(record, version)
+        return "proposed"
+    with publishing(db.session):
+        if public:
+            db.session.info.setdefault("audit_extra", {})[id(record)] = {
+                "review": {"before": None, "after": "off: changed without a second person"}
+            }
+        record.status = status
+        try:
+            _commit(record, version)
+        finally:
+            db.session.info.pop("audit_extra", None)
+    return "done"
+
+
+def effective_status(record: Any) -> str:
+    """The status the record has once what waits is published: the revision's, else its own."""
+    revision = revisions.pending(_kind(record), record.id)
+    return revision.status if revision is not None else record.status
+
+
+def archive(record: Any, user: Any = None, version: int | None = None) -> str:
+    """Take a record out of use without deleting it; a published one only once reviewed."""
+    if effective_status(record) == "archived":
+        raise ReviewError("This record is already archived.")
+    return _change_status(record, user, "archived", version)
+
+
+def restore(record: Any, user: Any = None, version: int | None = None) -> str:
+    """Bring an archived record back to the status it had; back to public only once reviewed."""
+    if effective_status(record) != "archived":
         raise ReviewError("Only archived records can be restored.")
-    _change_status(record, status_before_archive(record), version)
+    # Restoring a record whose archiving still waits for review just withdraws the archiving.
+    target = status_before_archive(record) if record.status == "archived" else record.status
+    return _change_status(record, user, target, version)
 
 
-def review_queue(models: list[type], user: Any) -> dict[str, list]:
-    """Records under review: ``others`` (for this user to review) and ``own`` (awaiting others)."""
-    queue: dict[str, list] = {"others": [], "own": []}
-    for model in models:
-        for record in db.session.scalars(
-            select(model).where(model.status == "under_review").order_by(model.updated_at)
-        ):
-            mine = user.id in unreviewed_authors(record)
-            queue["own" if mine else "others"].append(record)
-    for items in queue.values():
-        items.sort(key=lambda record: record.updated_at)
-    return queue
+# --- The guard: no write changes a public version outside publish() -----------------------
+
+
+def _acting(session: Session) -> bool:
+    """Whether someone acts through the app (a logged-in request, the command line).
+
+    Direct database work without an actor (test factories, migrations) is not guarded.
+    """
+    if session.info.get("audit_actor"):
+        return True
+    if has_request_context():
+        from flask_login import current_user
+
+        return bool(current_user and current_user.is_authenticated)
+    return False
+
+
+def _status_change(obj: Any) -> tuple[str, str]:
+    history = inspect(obj).attrs.status.history
+    before = history.deleted[0] if history.deleted else obj.status
+    return before, obj.status
+
+
+def _content_changed(obj: Any) -> bool:
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        if attr.key in IGNORED or attr.key == "status":
+            continue
+        history = state.attrs[attr.key].history
+        if history.added and list(history.added) != list(history.deleted):
+            return True
+    for name in ("sources", "signatories", "claims"):
+        if name in state.mapper.relationships:
+            history = state.attrs[name].history
+            if history.added or history.deleted:
+                return True
+    return False
+
+
+def _of_public_report(session: Session, claim: Any) -> bool:
+    report = claim.report
+    return report is not None and report.status == "published" and report not in session.new
+
+
+def _changes_public_version(session: Session) -> list[Any]:
+    seeding = session.info.get("seed_new_published")
+    suspects = []
+    for obj in session.new:
+        if isinstance(obj, ReviewedMixin) and obj.status == "published":
+            if not seeding:
+                suspects.append(obj)
+        elif isinstance(obj, Claim) and _of_public_report(session, obj):
+            suspects.append(obj)
+    for obj in session.dirty:
+        if isinstance(obj, ReviewedMixin):
+            before, after = _status_change(obj)
+            moves = "published" in (before, after) and before != after
+            if moves or (before == "published" and _content_changed(obj)):
+                suspects.append(obj)
+        elif isinstance(obj, Claim) and session.is_modified(obj):
+            report = obj.report
+            if report is not None and report.status == "published" and _content_changed(obj):
+                suspects.append(obj)
+    for obj in session.deleted:
+        if isinstance(obj, Claim) and obj.report is not None and obj.report.status == "published":
+            suspects.append(obj)
+    return suspects
+
+
+@contextlib.contextmanager
+def seeding_new_records(session: Session):
+    """Inside, new records may arrive published (the demo data set); changes to existing
+    public records still need a second person."""
+    session.info["seed_new_published"] = True
+    try:
+        yield
+    finally:
+        session.info.pop("seed_new_published", None)
+
+
+def _is_public_edit(session: Session, obj: Any) -> bool:
+    """A published or archived record whose own values (not its status) changed."""
+    if not isinstance(obj, ReviewedMixin) or obj in session.new:
+        return False
+    before, after = _status_change(obj)
+    # An import "as under review" of a published record asks for review, not for a draft.
+    kept = after in (before, "under_review")
+    return before in revisions.REVIEWED_LIFE and kept and _content_changed(obj)
+
+
+@contextlib.contextmanager
+def changes_become_revisions(session: Session, user_id: int | None, batch: str = ""):
+    """Inside, changes to published or archived records become pending revisions (imports).
+
+    While review is required, an import that changes a published record does not write it:
+    just before the flush, the record's new values go into its pending revision and the
+    record is reloaded as published.
+    """
+    saved = session.info.get("revise_public")
+    session.info["revise_public"] = {"user_id": user_id, "batch": batch}
+    try:
+        yield
+    finally:
+        if saved is None:
+            session.info.pop("revise_public", None)
+        else:
+            session.info["revise_public"] = saved
+
+
+def _divert(session: Session, record: Any, user_id: int | None, batch: str) -> None:
+    """Move a public record's unflushed changes into its pending revision."""
+    kind = _kind(record)
+    values = revisions.snapshot(kind, record)
+    claims: list = []
+    if kind.claims:
+        history = inspect(record).attrs.claims.history
+        claims = [*history.added, *history.unchanged, *history.deleted]
+    session.expire(record)
+    for claim in claims:
+        if claim in session.new:
+            session.expunge(claim)
+        elif inspect(claim).persistent:
+            session.expire(claim)
+    revisions.propose(kind, record, values, user_id, batch=batch)
+
+
+def _guard_publications(session: Session, flush_context, instances) -> None:
+    if session.info.get("publishing") or not _acting(session):
+        return
+    suspects = _changes_public_version(session)
+    if not suspects or not review_required():
+        return
+    diverting = session.info.get("revise_public")
+    if diverting is not None:
+        public_edits = [obj for obj in session.dirty if _is_public_edit(session, obj)]
+        for claim in suspects:
+            report = getattr(claim, "report", None)
+            if isinstance(claim, Claim) and report is not None and report not in public_edits:
+                public_edits.append(report)
+        for record in public_edits:
+            _divert(session, record, diverting["user_id"], diverting["batch"])
+        suspects = _changes_public_version(session)
+        if not suspects:
+            return
+    names = ", ".join(f"{ENTITY_NAMES[type(obj)]} {obj.id or '(new)'}" for obj in suspects[:5])
+    raise PublicationRefusedError(
+        f"Publishing needs a second person ({names}): nothing was written. Import the records "
+        "as under review and have someone else publish them, or have an admin turn review off."
+    )
+
+
+def init_app(app) -> None:
+    """Attach the publication guard to every session (once per process)."""
+    if not event.contains(Session, "before_flush", _guard_publications):
+        event.listen(Session, "before_flush", _guard_publications)

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Claim
 from tracker.models.base import ReviewedMixin, utcnow
+from tracker.services.entry import revisions
 from tracker.services.entry.audit import ENTITY_NAMES, claim_snapshot
 from tracker.services.entry.sources import SourceCache
 from tracker.services.rules import fields
@@ -83,6 +84,12 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
     conflict: list[AuditEvent] | None = None
+    # After a conflict: the three-way merge (fields both people changed are its conflicts).
+    merge: Any = None
+    # Saved after merging with changes made meanwhile (the events merged with).
+    merged_with: list[AuditEvent] | None = None
+    # Confirmed warnings that changed since the form showed them (the data moved).
+    warnings_moved: bool = False
 
     @property
     def saved(self) -> bool:
@@ -224,38 +231,93 @@ def save(
     confirmed: bool = False,
     version: int | None = None,
     seen_event: int = 0,
+    base: dict | None = None,
+    seen_warnings: list[str] | None = None,
 ) -> Outcome:
     """Validate and write a form; nothing is written unless everything is valid (and confirmed).
 
     ``version`` is the record version the form was opened at: a save over a newer version is
-    refused (``Outcome.conflict`` lists what changed since ``seen_event``).
+    a conflict. With ``base`` (the values the form was opened with) the change is merged three
+    ways: fields only the other person changed keep their values, and the save goes through
+    unless both changed the same field (``Outcome.merge`` lists those).
     """
     clean, errors = validate(kind, raw, record)
     if errors:
         return Outcome(errors=errors)
+    # Warnings come from the database now, not from when the form was opened: a confirmation
+    # covers the warnings the editor saw, and any new one is shown again.
     warnings = kind.warn(clean, record)
-    if warnings and not confirmed:
-        return Outcome(warnings=warnings)
-    return write(kind, record, clean, user, version, seen_event)
+    confirmed_warnings = [warning.message for warning in warnings]
+    unseen = [m for m in confirmed_warnings if seen_warnings is not None and m not in seen_warnings]
+    if warnings and (not confirmed or unseen):
+        return Outcome(warnings=warnings, warnings_moved=bool(confirmed and unseen))
+    outcome = write(kind, record, clean, user, version, seen_event, confirmed_warnings)
+    if outcome.conflict is None or base is None or record is None:
+        return outcome
+    from tracker.services.entry.merge import three_way
+
+    current = revisions.proposed_values(kind, record)
+    merge = three_way(kind, base, revisions.to_json(kind, clean), current)
+    if not merge.conflicts:
+        merged = revisions.from_json(kind, merge.merged)
+        if not kind.check(merged, record):
+            latest = latest_event_id(kind, record.id)
+            again = write(kind, record, merged, user, record.version, latest, confirmed_warnings)
+            if again.saved:
+                again.merged_with = outcome.conflict
+                return again
+    outcome.merge = merge
+    return outcome
 
 
-def _needs_new_review(kind: Kind, record: Any, before_claims: list) -> bool:
-    """A published record whose values changed, while review is required."""
+def _is_reviewed_version(kind: Kind, record: Any) -> bool:
+    """A published or archived record while review is required: changes wait for review."""
     from tracker.services.entry.review import review_required
 
-    if not kind.reviewed or record.status != "published":
-        return False
-    changed = db.session.is_modified(record) or (
-        kind.claims and claim_snapshot(record) != before_claims
-    )
-    return bool(changed) and review_required()
+    return kind.reviewed and record.status in revisions.REVIEWED_LIFE and review_required()
+
+
+def _write_revision(
+    kind: Kind,
+    record: Any,
+    clean: Mapping[str, Any],
+    user: Any,
+    version: int | None,
+    seen: int,
+    warnings: list[str],
+) -> Outcome:
+    """Keep the change as the record's pending revision; the public version stays."""
+    if version is not None:
+        set_committed_value(record, "version", version)
+    values = revisions.to_json(kind, dict(clean))
+    revisions.propose(kind, record, values, getattr(user, "id", None), warnings=warnings)
+    try:
+        db.session.flush()
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        # IntegrityError: another editor's first revision of the record won the race.
+        db.session.rollback()
+        return Outcome(conflict=changes_since(kind, record.id, seen))
+    return Outcome(record=record)
 
 
 def write(
-    kind: Kind, record: Any, clean: Mapping[str, Any], user: Any, version: int | None, seen: int
+    kind: Kind,
+    record: Any,
+    clean: Mapping[str, Any],
+    user: Any,
+    version: int | None,
+    seen: int,
+    warnings: list[str] | None = None,
 ) -> Outcome:
-    """Apply clean values in one transaction, with the version check and audited claims."""
+    """Apply clean values in one transaction, with the version check and audited claims.
+
+    A change to a published (or archived) record becomes its pending revision instead, while
+    review is required; publishing it is :func:`tracker.services.entry.review.publish`'s job.
+    """
     creating = record is None
+    if not creating and _is_reviewed_version(kind, record):
+        return _write_revision(kind, record, clean, user, version, seen, warnings or [])
     if creating:
         record = kind.model()
         if kind.reviewed:
@@ -270,10 +332,6 @@ def write(
     before_claims = claim_snapshot(record) if kind.claims and not creating else []
     with db.session.no_autoflush:  # one flush, so a record and its sources make one audit event
         apply(kind, record, clean)
-    if not creating and _needs_new_review(kind, record, before_claims):
-        # A changed published record is an unreviewed version: it goes back for review, so
-        # nobody can bypass the second person by editing what is already public.
-        record.status = "under_review"
     if hasattr(record, "updated_at") and not creating:
         # Always an UPDATE, so the version check runs even when only sources or claims changed.
         record.updated_at = utcnow()

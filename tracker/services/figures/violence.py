@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Numeric, Select, cast, distinct, func, select
+from sqlalchemy import Numeric, Select, cast, distinct, func, or_, select
 
 from tracker.extensions import db
 from tracker.models import Claim, PeaceProcess, ViolenceReport
@@ -14,16 +14,21 @@ from tracker.models.sources import violence_report_sources
 from tracker.services.figures.progress import PUBLIC
 
 INTERVALS = ("day", "week", "month")
+# How an actor takes part in an event: actor1 and its associates (perpetrator), actor2 and
+# its associates (target), a claim of responsibility, a denial, or any of these. Without a
+# role an actor matches as perpetrator or claimant: a denial alone is not involvement.
+ACTOR_ROLES = ("perpetrator", "target", "claimed", "denied", "any")
 
 
 @dataclass(frozen=True)
 class ViolenceFilter:
-    """A date range, event types and an actor (matched in actor1, actor2 or claims)."""
+    """A date range, event types and an actor in a role (see ``ACTOR_ROLES``)."""
 
     date_from: date | None = None
     date_to: date | None = None
     event_types: tuple[str, ...] = ()
     actor: str | None = None
+    actor_role: str | None = None  # None: perpetrator or claimed
 
 
 def filtered_reports(
@@ -47,14 +52,33 @@ def apply_filters(query: Select, filters: ViolenceFilter) -> Select:
     if filters.event_types:
         query = query.where(ViolenceReport.event_type.in_(filters.event_types))
     if filters.actor:
-        pattern = f"%{filters.actor.lower()}%"
-        claimed = select(Claim.violence_report_id).where(func.lower(Claim.actor).like(pattern))
-        query = query.where(
-            func.lower(ViolenceReport.actor1).like(pattern)
-            | func.lower(ViolenceReport.actor2).like(pattern)
-            | ViolenceReport.id.in_(claimed)
-        )
+        query = query.where(actor_condition(filters.actor, filters.actor_role))
     return query
+
+
+def actor_condition(actor: str, role: str | None):
+    """SQL: the report involves ``actor`` (part of a name, any case) in ``role``."""
+    pattern = f"%{actor.lower()}%"
+
+    def stated(stance: str):
+        claims = select(Claim.violence_report_id).where(
+            Claim.stance == stance, func.lower(Claim.actor).like(pattern)
+        )
+        return ViolenceReport.id.in_(claims)
+
+    conditions = {
+        "perpetrator": func.lower(ViolenceReport.actor1).like(pattern)
+        | func.lower(ViolenceReport.assoc_actor_1).like(pattern),
+        "target": func.lower(ViolenceReport.actor2).like(pattern)
+        | func.lower(ViolenceReport.assoc_actor_2).like(pattern),
+        "claimed": stated("claimed"),
+        "denied": stated("denied"),
+    }
+    if role in conditions:
+        return conditions[role]
+    if role == "any":
+        return or_(*conditions.values())
+    return conditions["perpetrator"] | conditions["claimed"]
 
 
 def period_start(day: date, interval: str) -> date:
@@ -205,7 +229,10 @@ def totals_between(
     )
     # The period and its baseline are fixed by the agreement: only type and actor filters apply.
     query = apply_filters(
-        query, ViolenceFilter(event_types=filters.event_types, actor=filters.actor)
+        query,
+        ViolenceFilter(
+            event_types=filters.event_types, actor=filters.actor, actor_role=filters.actor_role
+        ),
     )
     events, fatalities = db.session.execute(query).one()
     return int(events), int(fatalities)

@@ -17,8 +17,11 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, PendingImport
 from tracker.models.base import utcnow
 from tracker.services.entry.audit import audit_context
+from tracker.services.entry.review import PublicationRefusedError, changes_become_revisions
 from tracker.services.interchange.csv_import import (
+    CsvImportError,
     CsvImportResult,
+    RowError,
     import_releases_csv,
     import_violence_csv,
 )
@@ -98,11 +101,17 @@ def run_pending(pending: PendingImport, actor: str, user_id: int, dry_run: bool)
         raise LookupError("the process or commitment of this upload no longer exists")
     importer = import_violence_csv if kind == "violence" else import_releases_csv
     try:
-        with audit_context(db.session, action="import", actor=actor):
+        with (
+            audit_context(db.session, action="import", actor=actor),
+            changes_become_revisions(db.session, user_id, f"{filename} into {label}"),
+        ):
             result: CsvImportResult = importer(io.BytesIO(content), target, status, user_id)
             if not dry_run:
                 record_import_event(kind, label, filename, result, actor, user_id, status)
                 db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
+    except PublicationRefusedError as error:
+        db.session.rollback()
+        raise CsvImportError([RowError(1, "status", str(error))]) from None
     except Exception:
         db.session.rollback()
         raise

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from tracker.models.base import ACLED_EVENT_TYPES, REVIEW_STATUS, VERIFICATION
-from tracker.services.figures.violence import INTERVALS, ViolenceFilter
+from tracker.services.figures.violence import ACTOR_ROLES, INTERVALS, ViolenceFilter
 from tracker.services.rules import fields
 
 TEXT_LIMIT = 300
@@ -101,6 +101,8 @@ READERS: dict[str, Callable[[str], Any]] = {
     "date_to": read_date,
     "event_type": one_of(ACLED_EVENT_TYPES),
     "actor": read_text,
+    # perpetrator, target, claimed, denied or any; none: perpetrator or claimed.
+    "actor_role": one_of(ACTOR_ROLES),
     "process": read_id,
     "commitment": read_id,
     "status": one_of(REVIEW_STATUS),
@@ -129,6 +131,7 @@ class Filters:
             self.values.get(end),
             tuple(self.values.get("event_type", ())),
             self.values.get("actor"),
+            self.values.get("actor_role"),
         )
 
 

@@ -1,0 +1,97 @@
+"""Three-way merge on conflict: nothing the other person wrote is lost without a choice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import AuthActions
+from tests.records_support import form_values, make_process, post, text_of
+from tracker.extensions import db
+from tracker.models import ReleaseRecord
+
+
+@pytest.fixture
+def people(app, make_user):
+    clients = {}
+    for name in ("a", "b"):
+        make_user(f"{name}@example.org")
+        clients[name] = app.test_client()
+        AuthActions(clients[name]).login(f"{name}@example.org")
+    return clients
+
+
+@pytest.fixture
+def path(app, people):
+    """A draft batch of 20 entered by A (drafts are edited in place)."""
+    ids = make_process(app)
+    response = post(
+        people["a"],
+        "/manage/release/new",
+        {"commitment_id": str(ids["commitment"]), "kind": "batch", "date": "2020-04-08",
+         "count": "20", "location": "Bagram", "notes": "First batch"},
+    )  # fmt: skip
+    return response.location
+
+
+def opened(client, path: str) -> dict:
+    """The form as a browser would send it back unchanged."""
+    page = client.get(path).get_data(as_text=True)
+    data = form_values(page)
+    for name in ("date", "count", "count_low", "count_high", "location"):
+        match = re.search(rf'name="{name}" type="text" value="([^"]*)"', page)
+        data[name] = match.group(1) if match else ""
+    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>\n?([^<]*)</textarea>', page)
+    data["notes"] = notes.group(1) if notes else ""
+    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
+    return {**data, "commitment_id": commitment, "kind": "batch", "date_precision": "day",
+            "verification": "reported"}  # fmt: skip
+
+
+def stored(app) -> tuple[int, str, str]:
+    with app.app_context():
+        record = db.session.scalars(db.select(ReleaseRecord)).one()
+        return record.count, record.notes, record.location
+
+
+def test_saving_notes_over_a_count_change_keeps_the_new_count(app, people, path):
+    form_a, form_b = opened(people["a"], path), opened(people["b"], path)
+    assert post(people["a"], path, {**form_a, "count": "25"}).status_code == 302
+    saved = post(people["b"], path, {**form_b, "notes": "Seen at the gate"})
+    assert saved.status_code == 302
+    assert stored(app) == (25, "Seen at the gate", "Bagram")
+    assert "were merged" in text_of(people["b"].get(saved.location))
+
+
+def test_a_field_both_changed_is_shown_side_by_side_and_needs_a_choice(app, people, path):
+    form_a, form_b = opened(people["a"], path), opened(people["b"], path)
+    post(people["a"], path, {**form_a, "count": "25", "location": "Bagram prison"})
+    refused = post(people["b"], path, {**form_b, "count": "30", "notes": "B's note"})
+    assert refused.status_code == 409
+    assert stored(app) == (25, "First batch", "Bagram prison")
+    page = refused.get_data(as_text=True)
+    assert 'name="choose-count" value="mine"' in page
+    assert 'name="choose-location"' not in page  # only A changed it: A's value is kept
+    assert 'name="location" type="text" value="Bagram prison"' in page
+    again = {**opened_from(page), "must_choose": "count"}
+    undecided = post(people["b"], path, again)
+    assert undecided.status_code == 409
+    assert "Choose, for each field both of you changed" in text_of(undecided)
+    assert stored(app) == (25, "First batch", "Bagram prison")
+    theirs = post(people["b"], path, {**again, "choose-count": "theirs"})
+    assert theirs.status_code == 302
+    assert stored(app) == (25, "B's note", "Bagram prison")
+
+
+def opened_from(page: str) -> dict:
+    """The fields of a re-shown form (after a conflict), as the browser sends them."""
+    data = form_values(page)
+    for name in ("date", "count", "count_low", "count_high", "location"):
+        match = re.search(rf'name="{name}" type="text" value="([^"]*)"', page)
+        data[name] = match.group(1) if match else ""
+    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>\n?([^<]*)</textarea>', page)
+    data["notes"] = (notes.group(1) if notes else "").replace("&#39;", "'")
+    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
+    return {**data, "commitment_id": commitment, "kind": "batch", "date_precision": "day",
+            "verification": "reported"}  # fmt: skip
