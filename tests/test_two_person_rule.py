@@ -54,6 +54,8 @@ def publications_break_the_rule(app) -> list[str]:
         rule_on = True
         writers: dict[int, set] = {}
         status: dict[int, str] = {}
+        rows: dict[int, dict] = {}  # each record's row, replayed
+        proposals: dict[int, dict] = {}  # each record's pending proposal, replayed
         for event in events:
             if event.entity_type == "setting":
                 rule_on = event.changes["review_required"]["after"]
@@ -61,11 +63,23 @@ def publications_break_the_rule(app) -> list[str]:
             if event.entity_type != "release_record":
                 continue
             record = event.entity_id
+            row = rows.setdefault(record, {})
             authors = writers.setdefault(record, set())
+            if event.action == "revise":
+                # A proposal: the row did not change. One that takes the record back to its row
+                # is withdrawn, and nothing of it is left for anyone to have written.
+                proposal = proposals.setdefault(record, dict(row))
+                proposal.update({k: c["after"] for k, c in event.changes.items()})
+                if all(proposal.get(k) == row.get(k) for k in (*CONTENT, "status")):
+                    proposals.pop(record)
+                    writers[record] = set()
+                elif event.user_id:
+                    authors.add(event.user_id)
+                continue
+            row.update({k: c["after"] for k, c in event.changes.items()})
+            proposals.pop(record, None)
             if event.action in WRITES and event.user_id:
                 authors.add(event.user_id)
-            if event.action == "revise":
-                continue  # a proposal: the record's row did not change
             before = status.get(record)
             change = event.changes.get("status")
             after = change["after"] if change else before
