@@ -24,6 +24,7 @@ from tracker.services.interchange.bundle import BundleError, ImportCounts, expor
 from tracker.services.interchange.bundle_import import import_bundle
 from tracker.services.interchange.csv_import import (
     CsvImportError,
+    OutsideRowsError,
     import_releases_csv,
     import_violence_csv,
 )
@@ -133,10 +134,21 @@ def import_process(file: str, status: str | None) -> None:
     print_counts(load_bundle(document, status, f"cli import {Path(file).name}"))
 
 
-def run_csv_import(kind: str, file: str, target, target_label: str, status: str | None) -> None:
+def run_csv_import(
+    kind: str,
+    file: str,
+    target,
+    target_label: str,
+    status: str | None,
+    accept_outside: bool = False,
+) -> None:
     """Import a CSV in one transaction with a progress bar on a terminal; print the counts."""
-    importer = import_violence_csv if kind == "violence" else import_releases_csv
     path = Path(file)
+    options = {}
+    if kind == "violence":
+        importer, options = import_violence_csv, {"accept_outside": accept_outside}
+    else:
+        importer = import_releases_csv
     actor = f"cli import {path.name}"
     with path.open("rb") as stream, contextlib.ExitStack() as bar_scope:
         on_progress = None
@@ -150,7 +162,7 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
 
         try:
             with audit_context(db.session, action="import", actor=actor):
-                result = importer(stream, target, status, on_progress=on_progress)
+                result = importer(stream, target, status, on_progress=on_progress, **options)
                 record_import_event(kind, target_label, path.name, result, actor, status=status)
                 db.session.commit()
         except CsvImportError as error:
@@ -158,7 +170,16 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
             bar_scope.close()  # end the bar before the messages
             for line in error.lines():
                 click.echo(f"{path.name}: {line}", err=True)
+            if isinstance(error, OutsideRowsError):
+                fail(
+                    "rows outside the process's countries or period; nothing was imported. "
+                    "If this is the right file, run the command again with --accept-outside."
+                )
             fail(f"{len(error.errors) + error.more} error(s); nothing was imported.")
+    for note in result.notes:
+        click.echo(note)
+    for note in result.outside:
+        click.echo(f"Accepted: {note}")
     counts = result.counts
     click.echo(
         f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
@@ -174,12 +195,17 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
     type=click.Choice(REVIEW_STATUS[:2]),
     help="Review status of the records added or changed (new ones default to under_review).",
 )
-def import_violence(file: str, slug: str, status: str | None) -> None:
-    """Load violence reports from a CSV with ACLED's columns (all-or-nothing)."""
+@click.option(
+    "--accept-outside",
+    is_flag=True,
+    help="Import rows of other countries or far outside the process's period too.",
+)
+def import_violence(file: str, slug: str, status: str | None, accept_outside: bool) -> None:
+    """Load violence reports: ACLED (any vintage) or UCDP GED CSV (all-or-nothing)."""
     process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == slug))
     if process is None:
         fail(f"no process with slug {slug!r}")
-    run_csv_import("violence", file, process, process.slug, status)
+    run_csv_import("violence", file, process, process.slug, status, accept_outside)
 
 
 @import_cli.command("releases")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Party, PeaceProcess, ReleaseRecord, Source, ViolenceReport
 from tracker.models.base import REVIEW_STATUS
+from tracker.services.interchange.kept_columns import kept_values
 
 FORMAT = "peace-process-tracker/1"
 ALL_STATUSES = REVIEW_STATUS
@@ -106,6 +107,7 @@ def violence_to_dict(report: ViolenceReport) -> dict[str, Any]:
         "denied_by": ";".join(c.actor for c in report.claims if c.stance == "denied"),
         "verification": report.verification,
         "source_url": _source_refs(report.sources),
+        **kept_values(report),
         "status": report.status,
         "claims": [
             {
@@ -223,6 +225,7 @@ def export_bundle(process: PeaceProcess, statuses: Sequence[str] = ALL_STATUSES)
             "name": process.name,
             "region": process.region,
             "description": process.description,
+            "countries": process.countries,
             "status": process.status,
         },
         "parties": [

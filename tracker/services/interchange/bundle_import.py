@@ -23,6 +23,7 @@ from tracker.models import (
 from tracker.models.base import COMMITMENT_KINDS, PARTY_KINDS, REVIEW_STATUS
 from tracker.services.entry.sources import SourceCache, assign
 from tracker.services.interchange.bundle import FORMAT, BundleError, ImportCounts
+from tracker.services.interchange.kept_columns import parse_kept
 from tracker.services.interchange.writers import write_release, write_violence
 from tracker.services.rules import fields as F
 
@@ -97,6 +98,7 @@ def clean_bundle(doc: Any, status: str | None = None) -> dict[str, Any]:
             "name": F.required_text(200),
             "region": F.text(200),
             "description": F.text(F.MAX_NOTES),
+            "countries": F.text(500),
             "status": record_status,
         },
     )
@@ -220,7 +222,9 @@ def clean_bundle(doc: Any, status: str | None = None) -> dict[str, Any]:
             v.error(path, "must be an object")
             continue
         report, errors = F.parse_violence(raw)
-        v.record_errors(errors, path)
+        kept, kept_errors = parse_kept(raw)
+        report.update(kept)
+        v.record_errors({**errors, **kept_errors}, path)
         if report.get("event_id_cnty"):
             if report["event_id_cnty"] in seen_ids:
                 v.error(f"{path}.event_id_cnty", f"{report['event_id_cnty']!r} appears twice")

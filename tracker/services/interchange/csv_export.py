@@ -22,7 +22,9 @@ from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceRepo
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.violence import ViolenceFilter, filtered_reports
 from tracker.services.interchange.bundle import release_to_dict, violence_to_dict
-from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
+from tracker.services.interchange.csv_import import RELEASE_COLUMNS
+from tracker.services.interchange.violence_formats import COLUMNS as VIOLENCE_COLUMNS
+from tracker.services.interchange.violence_formats import claims_cell
 
 # A cell that a spreadsheet would evaluate, or one that already carries our apostrophe in
 # front of such a character (escaped again so the importer's undo gives it back exactly).
@@ -75,7 +77,9 @@ def violence_rows(
         .execution_options(yield_per=CHUNK_ROWS)
     )
     for report in db.session.scalars(query):
-        yield violence_to_dict(report)
+        row = violence_to_dict(report)
+        row["claims"] = claims_cell(row["claims"])
+        yield row
 
 
 def violence_csv(

@@ -81,6 +81,14 @@ class CsvImportResult:
     rows: int = 0
     counts: ImportCounts = field(default_factory=ImportCounts)
     preview: list[dict[str, Any]] = field(default_factory=list)
+    # What the reader says about the file (its format, columns ignored), and the rows outside
+    # the process's countries or period that were accepted.
+    notes: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+class OutsideRowsError(CsvImportError):
+    """Rows of other countries or far-off dates: imported only once someone confirms them."""
 
 
 class ErrorList:
@@ -342,16 +350,34 @@ def import_violence_csv(
     status: str | None = None,
     user_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    accept_outside: bool = False,
 ) -> CsvImportResult:
-    """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row."""
+    """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row.
+
+    ACLED files of every vintage and UCDP GED files are read by
+    :mod:`~tracker.services.interchange.violence_formats`. Rows of other countries or far
+    outside the process's period raise :class:`OutsideRowsError` unless ``accept_outside``.
+    """
+    from tracker.services.interchange import violence_formats as formats
+    from tracker.services.interchange.guards import OutsideRows
+    from tracker.services.interchange.kept_columns import parse_kept
+
     errors, result = ErrorList(), CsvImportResult()
     process_id, chunk = process.id, []
+    outside = OutsideRows.of(process)
     seen: dict[tuple, int] = {}
     progress = _progress_reporter(stream, on_progress)
-    for line, raw in _read(stream, VIOLENCE_REQUIRED, VIOLENCE_COLUMNS, errors):
+    for line, raw in formats.read_violence_rows(stream, errors, result.notes):
         result.rows += 1
         progress(result.rows)
         report, problems = F.parse_violence(raw)
+        kept, kept_problems = parse_kept(raw)
+        report.update(kept)
+        problems.update(kept_problems)
+        if not problems:
+            report["claims"], claims_problem = formats.claims_of(report, raw)
+            if claims_problem:
+                problems["claims"] = claims_problem
         for column, message in problems.items():
             errors.add(line, column, message)
         if problems:
@@ -365,7 +391,9 @@ def import_violence_csv(
         if key in seen:
             column = "event_id_cnty" if report["event_id_cnty"] else ""
             what = (
-                f"{key!r} is already on line {seen[key]}"
+                f"{key!r} is already on line {seen[key]}, not on the row just before: rows of "
+                "one event (ACLED's monadic format) must come one after the other; sort the "
+                "file by event_id_cnty"
                 if column
                 else f"the same date, location, event type and actor1 as line {seen[key]}, "
                 "and no event_id_cnty to tell them apart"
@@ -373,18 +401,19 @@ def import_violence_csv(
             errors.add(line, column, what)
             continue
         seen[key] = line
+        outside.check(line, report)
         if errors:
             continue  # keep checking, but write nothing more: it will all be rolled back
-        report["claims"] = [
-            {"actor": actor, "stance": stance, "date": None, "notes": "", "source_url": []}
-            for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
-            for actor in report[column]
-        ]
         chunk.append((line, report))
         if len(chunk) == CHUNK:
             _violence_chunk(process_id, chunk, result, status, user_id, full=True)
             chunk = []
     errors.raise_if_any()
+    if outside:
+        found = outside.messages()
+        if not accept_outside:
+            raise OutsideRowsError([RowError(*item) for item in found])
+        result.outside = [message for _, _, message in found]
     _violence_chunk(process_id, chunk, result, status, user_id, full=False)
     return result
 
