@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SubmitField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 STATUS_CHOICES = [
@@ -37,4 +37,6 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Confirm or cancel a previewed upload (CSRF only)."""
+    """Confirm or cancel a previewed upload; rows outside the process need a tick."""
+
+    accept_outside = BooleanField("Import these rows too: they belong in this process")

@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
-from tracker.services.interchange.csv_import import CsvImportError, count_rows
+from tracker.services.interchange.csv_import import CsvImportError, OutsideRowsError, count_rows
 from tracker.services.interchange.import_log import list_imports
 from tracker.services.interchange.uploads import (
     discard_pending,
@@ -111,9 +111,16 @@ def preview(token: str):
     """What the import would do: counts, the first rows as stored, or every error."""
     pending = pending_or_404(token)
     facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
-    result, label, failure = None, "", None
+    result, label, failure, outside = None, "", None, None
     try:
-        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=True)
+        try:
+            result, label = run_pending(pending, current_user.email, current_user.id, dry_run=True)
+        except OutsideRowsError as error:
+            # Show what the import would do with them, and ask for a tick to confirm.
+            outside = error
+            result, label = run_pending(
+                pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
+            )
     except CsvImportError as error:
         failure = error
         label = resolve_target(pending.kind, pending.target_id)[1]
@@ -127,6 +134,7 @@ def preview(token: str):
         label=label,
         result=result,
         failure=failure,
+        outside=outside,
         form=ConfirmForm(),
     ), (422 if failure else 200)
 
@@ -140,7 +148,20 @@ def confirm(token: str):
         abort(400, "The form expired; open the preview again and confirm.")
     pending = pending_or_404(token)
     try:
-        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=False)
+        result, label = run_pending(
+            pending,
+            current_user.email,
+            current_user.id,
+            dry_run=False,
+            accept_outside=form.accept_outside.data,
+        )
+    except OutsideRowsError:
+        flash(
+            "Some rows lie outside this process's countries or period: tick the box to "
+            "import them too, or cancel.",
+            "error",
+        )
+        return redirect(url_for("imports.preview", token=token))
     except CsvImportError:
         flash("The file has errors and nothing was imported; see the preview.", "error")
         return redirect(url_for("imports.preview", token=token))

@@ -70,6 +70,7 @@ KINDS: dict[str, Kind] = {
                 "slug": key,
                 "name": fields.required_text(200),
                 "region": fields.text(200),
+                "countries": fields.text(500),
                 "description": fields.text(fields.MAX_NOTES),
             },
             check_process,
