@@ -229,7 +229,7 @@ def test_ucdp_ged_extract_maps_each_column_and_widens_ranges_without_best(app, r
         assert "11 killed, 16 wounded in Faryab clashes" in first.notes
         assert "UCDP deaths: side A 0, side B 0, civilians 1, unknown 0." in first.notes
         assert (first.fatalities, first.fatalities_low, first.fatalities_high) == (1, 1, 1)
-        assert (first.dataset, first.licence) == ("UCDP GED", "CC BY 4.0")
+        assert (first.dataset, first.licence) == ("UCDP GED (reduced extract)", "CC BY 4.0")
         widened = reports[8]  # GED: best 2, high 1, low 2
         assert (widened.fatalities, widened.fatalities_low, widened.fatalities_high) == (2, 2, 2)
         assert "UCDP gives best 2, low 2, high 1; the range was widened" in widened.notes
@@ -260,6 +260,7 @@ def test_full_ged_uses_its_ids_admin_areas_and_precision_codes(app, runner, proc
     assert one_sided["type_of_violence"] == 3
     assert (one_sided["actor1"], one_sided["actor2"]) == ("Taleban", "Civilians")
     assert one_sided["location"] == "Baloch village" and one_sided["fatalities"] == 2
+    assert (one_sided["dataset"], one_sided["licence"]) == ("UCDP GED", "CC BY 4.0")
 
 
 def test_ged_row_with_an_unknown_violence_type_is_refused(app, runner, process, tmp_path):

@@ -30,7 +30,12 @@ from tracker.services.interchange.csv_import import (
 )
 from tracker.services.interchange.import_log import record_import_event
 
-DEMO_BUNDLE = Path(__file__).parent / "demo" / "afghanistan-2020.json"
+DEMO = Path(__file__).parent / "demo"
+DEMO_BUNDLE = DEMO / "afghanistan-2020.json"
+# A second process whose commitments are still running, so pace and projection are seen.
+DEMO_BUNDLES = (DEMO_BUNDLE, DEMO / "yemen-stockholm-2018.json")
+# UCDP GED events of Afghanistan in 2020 (CC BY 4.0, a reduced extract; see its README).
+DEMO_VIOLENCE = (DEMO / "violence-ucdp-ged.csv", "afghanistan-2020")
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="The demo data set.")
@@ -95,9 +100,15 @@ def load_bundle(document, status: str | None, actor: str) -> ImportCounts:
 
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load the Afghanistan 2020 demo data (running it twice changes nothing)."""
-    document = json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))
-    print_counts(load_bundle(document, None, "demo"))
+    """Load the demo data: two processes and UCDP's events of 2020 (twice changes nothing)."""
+    for bundle in DEMO_BUNDLES:
+        click.echo(f"{bundle.name}:")
+        document = json.loads(bundle.read_text(encoding="utf-8"))
+        print_counts(load_bundle(document, None, "demo"))
+    path, slug = DEMO_VIOLENCE
+    process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == slug))
+    click.echo(f"{path.name}:")
+    run_csv_import("violence", str(path), process, slug, "published")
 
 
 @export_cli.command("process")

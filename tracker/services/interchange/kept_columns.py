@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import PeaceProcess, ViolenceReport
 from tracker.services.rules import fields as F
 
 ACLED = "ACLED"
 UCDP_GED = "UCDP GED"
+UCDP_GED_EXTRACT = "UCDP GED (reduced extract)"
 # What each data set asks of those who show its data.
 DATASETS = {
     ACLED: {
@@ -30,6 +35,7 @@ DATASETS = {
         "url": "https://ucdp.uu.se/downloads/",
     },
 }
+DATASETS[UCDP_GED_EXTRACT] = DATASETS[UCDP_GED]
 
 
 def _type_of_violence(value: Any) -> int | None:
@@ -66,3 +72,25 @@ def parse_kept(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 def kept_values(report) -> dict[str, Any]:
     """A report's kept columns, by name (for exports and the API)."""
     return {name: getattr(report, name) for name in KEPT_COLUMNS}
+
+
+def citation(dataset: str) -> dict[str, str] | None:
+    """How to cite a data set (name, licence, citation, url), or None for our own records."""
+    if dataset not in DATASETS:
+        return None
+    return {"name": dataset, **DATASETS[dataset]}
+
+
+def dataset_citations(process: PeaceProcess, statuses=("published",)) -> list[dict[str, str]]:
+    """The citations the data sets behind a process's shown reports ask for."""
+    names = db.session.scalars(
+        select(ViolenceReport.dataset)
+        .where(
+            ViolenceReport.process_id == process.id,
+            ViolenceReport.status.in_(statuses),
+            ViolenceReport.dataset != "",
+        )
+        .distinct()
+        .order_by(ViolenceReport.dataset)
+    )
+    return [found for found in map(citation, names) if found]

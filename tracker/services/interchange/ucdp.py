@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import date
 
-from tracker.services.interchange.kept_columns import DATASETS, UCDP_GED
+from tracker.services.interchange.kept_columns import DATASETS, UCDP_GED, UCDP_GED_EXTRACT
 
 GED_COLUMNS = {"type_of_violence", "side_a", "side_b", "best", "date_start"}
 USED = GED_COLUMNS | {
@@ -91,6 +91,8 @@ class GedReader:
         self.ignored = [name for name in names if name not in USED]
         self.keys: dict[str, int] = {}
         self.widened = 0
+        # GED's own files carry its event ids; public extracts without them say so on the pages.
+        self.dataset = UCDP_GED if "id" in names else UCDP_GED_EXTRACT
 
     def describe(self) -> list[str]:
         lines = ["UCDP GED file (CC BY 4.0): cited on the pages that show its events"]
@@ -167,7 +169,7 @@ class GedReader:
             "fatalities": raw.get("best", ""),
             "fatalities_low": "" if low is None else str(low),
             "fatalities_high": "" if high is None else str(high),
-            "dataset": UCDP_GED,
+            "dataset": self.dataset,
             "licence": DATASETS[UCDP_GED]["licence"],
         }
 
