@@ -98,13 +98,21 @@ def claims_of(report: dict[str, Any], raw: dict[str, str]) -> tuple[list[dict], 
                 name, message = next(iter(problems.items()))
                 return [], f"claim {index + 1}, {name}: {message}"
             details[(clean["actor"], clean["stance"])] = clean
-    claims = []
-    for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by")):
-        for actor in report[column]:
-            claim = details.pop((actor, stance), None)
+    named = [
+        (actor, stance)
+        for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
+        for actor in report[column]
+    ]
+    for actor, stance in details:
+        if (actor, stance) not in named:
+            column = "claimed_by" if stance == "claimed" else "denied_by"
+            return [], f"names {actor!r} as {stance}, but {column} does not"
+    # The claims column's order first (the export's), then actors it does not detail.
+    claims = list(details.values())
+    for actor, stance in named:
+        if (actor, stance) not in details:
             claims.append(
-                claim
-                or {
+                {
                     "actor": actor,
                     "stance": stance,
                     "date": None,
@@ -113,10 +121,6 @@ def claims_of(report: dict[str, Any], raw: dict[str, str]) -> tuple[list[dict], 
                     "keep_details": CLAIMS not in raw,
                 }
             )
-    if details:
-        actor, stance = next(iter(details))
-        column = "claimed_by" if stance == "claimed" else "denied_by"
-        return [], f"names {actor!r} as {stance}, but {column} does not"
     return claims, None
 
 
