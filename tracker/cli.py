@@ -29,6 +29,7 @@ from tracker.services.interchange.csv_import import (
     import_violence_csv,
 )
 from tracker.services.interchange.import_log import record_import_event
+from tracker.services.interchange.pax import PaxError, import_pax_agreement
 
 DEMO = Path(__file__).parent / "demo"
 DEMO_BUNDLE = DEMO / "afghanistan-2020.json"
@@ -247,6 +248,39 @@ def import_releases(file: str, commitment_id: int, status: str | None) -> None:
         fail(f"commitment {commitment_id} is not a prisoner_release commitment")
     label = f"commitment {commitment.id} ({commitment.key})"
     run_csv_import("releases", file, commitment, label, status)
+
+
+@import_cli.command("agreement")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pax-id", "pax_id", type=int, required=True, help="The agreement's PA-X AgtId.")
+@click.option("--process", "slug", help="Slug of the process (else one is made from PA-X's).")
+@click.option(
+    "--status",
+    type=click.Choice(REVIEW_STATUS[:2]),
+    help="Review status of the agreement and its terms (default under_review).",
+)
+def import_agreement(file: str, pax_id: int, slug: str | None, status: str | None) -> None:
+    """Load one agreement of a PA-X file with its parties and coded provisions as terms."""
+    actor = f"cli import {Path(file).name}"
+    try:
+        with (
+            Path(file).open("rb") as stream,
+            audit_context(db.session, action="import", actor=actor),
+        ):
+            result = import_pax_agreement(stream, pax_id, slug, status)
+            db.session.commit()
+    except PaxError as error:
+        db.session.rollback()
+        fail(f"{Path(file).name}: {error}; nothing was imported.")
+    except BundleError as error:
+        db.session.rollback()
+        for path, message in error.errors:
+            click.echo(f"PA-X {pax_id}, {path}: {message}", err=True)
+        fail(f"{len(error.errors)} error(s); nothing was imported.")
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"Agreement {result.agreement_key} of process {result.process_slug}:")
+    print_counts(result.counts)
 
 
 def init_app(app) -> None:
