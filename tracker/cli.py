@@ -201,8 +201,8 @@ def run_csv_import(
             fail(f"{len(error.errors) + error.more} error(s); nothing was imported.")
     for note in result.notes:
         click.echo(note)
-    for note in result.outside:
-        click.echo(f"Accepted: {note}")
+    for row_error in result.outside:
+        click.echo(f"Accepted: {row_error.message}")
     counts = result.counts
     click.echo(
         f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "

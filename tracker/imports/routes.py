@@ -9,7 +9,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
-from tracker.services.interchange.csv_import import CsvImportError, OutsideRowsError, count_rows
+from tracker.services.interchange.csv_import import (
+    CsvImportError,
+    OutsideRowsError,
+    count_rows,
+)
 from tracker.services.interchange.import_log import list_imports
 from tracker.services.interchange.uploads import (
     discard_pending,
@@ -111,16 +115,12 @@ def preview(token: str):
     """What the import would do: counts, the first rows as stored, or every error."""
     pending = pending_or_404(token)
     facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
-    result, label, failure, outside = None, "", None, None
+    result, label, failure = None, "", None
     try:
-        try:
-            result, label = run_pending(pending, current_user.email, current_user.id, dry_run=True)
-        except OutsideRowsError as error:
-            # Show what the import would do with them, and ask for a tick to confirm.
-            outside = error
-            result, label = run_pending(
-                pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
-            )
+        # Rows outside the process are let through here, listed, and need a tick to confirm.
+        result, label = run_pending(
+            pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
+        )
     except CsvImportError as error:
         failure = error
         label = resolve_target(pending.kind, pending.target_id)[1]
@@ -134,7 +134,7 @@ def preview(token: str):
         label=label,
         result=result,
         failure=failure,
-        outside=outside,
+        outside=result.outside if result else [],
         form=ConfirmForm(),
     ), (422 if failure else 200)
 

@@ -84,7 +84,7 @@ class CsvImportResult:
     # What the reader says about the file (its format, columns ignored), and the rows outside
     # the process's countries or period that were accepted.
     notes: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
+    outside: list[RowError] = field(default_factory=list)
 
 
 class OutsideRowsError(CsvImportError):
@@ -410,10 +410,10 @@ def import_violence_csv(
             chunk = []
     errors.raise_if_any()
     if outside:
-        found = outside.messages()
+        found = [RowError(*item) for item in outside.messages()]
         if not accept_outside:
-            raise OutsideRowsError([RowError(*item) for item in found])
-        result.outside = [message for _, _, message in found]
+            raise OutsideRowsError(found)
+        result.outside = found
     _violence_chunk(process_id, chunk, result, status, user_id, full=False)
     return result
 
