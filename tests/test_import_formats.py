@@ -272,3 +272,22 @@ def test_ged_row_with_an_unknown_violence_type_is_refused(app, runner, process, 
     assert result.exit_code == 1
     assert "line 2, column type_of_violence: must be between 1 and 3; got 4" in result.output
     assert count(app) == 0
+
+
+def test_monadic_rows_apart_are_refused_saying_to_sort_the_file(app, runner, process, tmp_path):
+    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[1], rows[2] = rows[2], rows[1]  # NIG2941, SUD1082, NIG2941, SUD1082
+    path = tmp_path / "monadic_unsorted.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert (
+        "line 4, column event_id_cnty: 'NIG2941' is already on line 2, not on the row just "
+        "before: rows of one event (ACLED's monadic format) must come one after the other; "
+        "sort the file by event_id_cnty" in result.output
+    )
+    assert count(app) == 0
