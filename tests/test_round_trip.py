@@ -74,8 +74,9 @@ def report(draw, number: int):
         "admin1": draw(OPTIONAL_TEXT),
         "admin2": draw(OPTIONAL_TEXT),
         "location": draw(NAME) + f" {number}",  # reports without an id differ by place
-        "latitude": draw(st.floats(-90, 90)) if has_place else None,
-        "longitude": draw(st.floats(-180, 180)) if has_place else None,
+        # + 0.0 makes -0.0 plain 0.0: the same place, and SQLite stores both as 0.
+        "latitude": draw(st.floats(-90, 90)) + 0.0 if has_place else None,
+        "longitude": draw(st.floats(-180, 180)) + 0.0 if has_place else None,
         "geo_precision": draw(st.one_of(st.none(), st.integers(1, 3))),
         "source": draw(OPTIONAL_TEXT),
         "source_scale": draw(OPTIONAL_TEXT),
