@@ -14,14 +14,15 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from tracker.services.interchange import csv_import as C
+from tracker.services.interchange import csv_read as C
 from tracker.services.interchange.acled import AcledReader, DateOrder, read_acled
 from tracker.services.interchange.kept_columns import KEPT_COLUMNS
 from tracker.services.interchange.ucdp import GedReader, is_ged, read_ged
 from tracker.services.rules import fields as F
 
 CLAIMS = "claims"
-COLUMNS = (*C.VIOLENCE_COLUMNS, *KEPT_COLUMNS, CLAIMS)
+REQUIRED = ("event_date", "event_type", "actor1", "location", "fatalities")
+COLUMNS = (*F.VIOLENCE_FIELDS, *KEPT_COLUMNS, CLAIMS)
 
 
 def _date_order(stream: BinaryIO) -> DateOrder:
@@ -64,7 +65,7 @@ def read_violence_rows(
             reader = GedReader(names)
             events = read_ged(reader, rows, errors)
         else:
-            C._header(first[1], C.VIOLENCE_REQUIRED, COLUMNS)
+            C._header(first[1], REQUIRED, COLUMNS)
             reader = AcledReader(names, set(COLUMNS), order)
             events = read_acled(reader, rows, errors)
         any_row = False
