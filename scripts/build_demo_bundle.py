@@ -5,6 +5,11 @@ changes, and its output is checked in. Usage:
 
     python scripts/build_demo_bundle.py ../shared/data/afghanistan-2020 \
         > tracker/demo/afghanistan-2020.json
+    cp ../shared/data/afghanistan-2020/violence-ucdp-ged.csv tracker/demo/
+
+The UCDP GED extract (CC BY 4.0) is not turned into bundle rows: ``flask demo load`` imports
+it with the real violence importer, as a researcher would. The second demo process,
+tracker/demo/yemen-stockholm-2018.json, is written by hand from the public reporting it cites.
 """
 
 import csv
@@ -63,6 +68,7 @@ def main(folder: Path) -> dict:
             "slug": "afghanistan-2020",
             "name": "Afghanistan: US-Taliban agreement (2020)",
             "region": "Afghanistan",
+            "countries": "Afghanistan",
             "description": (
                 "The Agreement for Bringing Peace to Afghanistan, signed in Doha on 29 February "
                 "2020 by the United States and the Taliban, and its prisoner exchange: up to 5,000 "

@@ -125,6 +125,8 @@ MATRIX: list[Row] = [
     # Imports: researchers and admins; a pending upload belongs to its uploader alone.
     Row("/imports", "GET", MEMBERS),
     Row("/imports", "POST", MEMBERS, data={"kind": "violence"}),
+    Row("/imports/agreement", "GET", MEMBERS),
+    Row("/imports/agreement", "POST", MEMBERS, data={"pax_id": "1"}),
     Row("/imports/<token>", "GET", UPLOADER, url="/imports/{upload}"),
     Row("/imports/<token>/confirm", "POST", UPLOADER, url="/imports/{upload}/confirm"),
     Row("/imports/<token>/cancel", "POST", UPLOADER, url="/imports/{upload}/cancel"),

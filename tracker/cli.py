@@ -25,12 +25,19 @@ from tracker.services.interchange.bundle import BundleError, ImportCounts, expor
 from tracker.services.interchange.bundle_import import import_bundle
 from tracker.services.interchange.csv_import import (
     CsvImportError,
+    OutsideRowsError,
     import_releases_csv,
     import_violence_csv,
 )
 from tracker.services.interchange.import_log import record_import_event
+from tracker.services.interchange.pax import PaxError, import_pax_agreement
 
-DEMO_BUNDLE = Path(__file__).parent / "demo" / "afghanistan-2020.json"
+DEMO = Path(__file__).parent / "demo"
+DEMO_BUNDLE = DEMO / "afghanistan-2020.json"
+# A second process whose commitments are still running, so pace and projection are seen.
+DEMO_BUNDLES = (DEMO_BUNDLE, DEMO / "yemen-stockholm-2018.json")
+# UCDP GED events of Afghanistan in 2020 (CC BY 4.0, a reduced extract; see its README).
+DEMO_VIOLENCE = (DEMO / "violence-ucdp-ged.csv", "afghanistan-2020")
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="The demo data set.")
@@ -114,9 +121,31 @@ def load_bundle(document, status: str | None, actor: str, seed: bool = False) ->
 
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load the Afghanistan 2020 demo data (running it twice changes nothing)."""
-    document = json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))
-    print_counts(load_bundle(document, None, "demo", seed=True))
+    """Load the demo data: two processes and UCDP's events of 2020 (twice changes nothing)."""
+    for bundle in DEMO_BUNDLES:
+        click.echo(f"{bundle.name}:")
+        document = json.loads(bundle.read_text(encoding="utf-8"))
+        print_counts(load_bundle(document, None, "demo", seed=True))
+    path, slug = DEMO_VIOLENCE
+    process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == slug))
+    click.echo(f"{path.name}:")
+    with (
+        path.open("rb") as stream,
+        audit_context(db.session, action="import", actor="demo"),
+        review.changes_become_revisions(db.session, None, "demo"),
+        review.seeding_new_records(db.session),
+    ):
+        result = import_violence_csv(stream, process, "published")
+        if result.counts.added or result.counts.updated:  # twice changes nothing, log included
+            record_import_event("violence", slug, path.name, result, "demo", status="published")
+        db.session.commit()
+    for note in result.notes:
+        click.echo(f"  {note}")
+    counts = result.counts
+    click.echo(
+        f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged."
+    )
 
 
 @export_cli.command("process")
@@ -155,10 +184,21 @@ def import_process(file: str, status: str | None) -> None:
     print_counts(load_bundle(document, status, f"cli import {Path(file).name}"))
 
 
-def run_csv_import(kind: str, file: str, target, target_label: str, status: str | None) -> None:
+def run_csv_import(
+    kind: str,
+    file: str,
+    target,
+    target_label: str,
+    status: str | None,
+    accept_outside: bool = False,
+) -> None:
     """Import a CSV in one transaction with a progress bar on a terminal; print the counts."""
-    importer = import_violence_csv if kind == "violence" else import_releases_csv
     path = Path(file)
+    options = {}
+    if kind == "violence":
+        importer, options = import_violence_csv, {"accept_outside": accept_outside}
+    else:
+        importer = import_releases_csv
     actor = f"cli import {path.name}"
     label = target_label
     if status == "published" and review.review_required():
@@ -178,7 +218,7 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
                 audit_context(db.session, action="import", actor=actor),
                 review.changes_become_revisions(db.session, None, f"{path.name} into {label}"),
             ):
-                result = importer(stream, target, status, on_progress=on_progress)
+                result = importer(stream, target, status, on_progress=on_progress, **options)
                 record_import_event(kind, target_label, path.name, result, actor, status=status)
                 db.session.commit()
         except CsvImportError as error:
@@ -186,7 +226,16 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
             bar_scope.close()  # end the bar before the messages
             for line in error.lines():
                 click.echo(f"{path.name}: {line}", err=True)
+            if isinstance(error, OutsideRowsError):
+                fail(
+                    "rows outside the process's countries or period; nothing was imported. "
+                    "If this is the right file, run the command again with --accept-outside."
+                )
             fail(f"{len(error.errors) + error.more} error(s); nothing was imported.")
+    for note in result.notes:
+        click.echo(note)
+    for row_error in result.outside:
+        click.echo(f"Accepted: {row_error.message}")
     counts = result.counts
     click.echo(
         f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
@@ -202,12 +251,17 @@ def run_csv_import(kind: str, file: str, target, target_label: str, status: str 
     type=click.Choice(REVIEW_STATUS[:2]),
     help="Review status of the records added or changed (new ones default to under_review).",
 )
-def import_violence(file: str, slug: str, status: str | None) -> None:
-    """Load violence reports from a CSV with ACLED's columns (all-or-nothing)."""
+@click.option(
+    "--accept-outside",
+    is_flag=True,
+    help="Import rows of other countries or far outside the process's period too.",
+)
+def import_violence(file: str, slug: str, status: str | None, accept_outside: bool) -> None:
+    """Load violence reports: ACLED (any vintage) or UCDP GED CSV (all-or-nothing)."""
     process = db.session.scalar(select(PeaceProcess).where(PeaceProcess.slug == slug))
     if process is None:
         fail(f"no process with slug {slug!r}")
-    run_csv_import("violence", file, process, process.slug, status)
+    run_csv_import("violence", file, process, process.slug, status, accept_outside)
 
 
 @import_cli.command("releases")
@@ -244,6 +298,39 @@ def review_off() -> None:
     """Let authors publish their own changes (moving data between trackers); audited."""
     review.set_review_required(False, actor="cli")
     click.echo("Review is off: authors may publish their own changes. Turn it on again after.")
+
+
+@import_cli.command("agreement")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pax-id", "pax_id", type=int, required=True, help="The agreement's PA-X AgtId.")
+@click.option("--process", "slug", help="Slug of the process (else one is made from PA-X's).")
+@click.option(
+    "--status",
+    type=click.Choice(REVIEW_STATUS[:2]),
+    help="Review status of the agreement and its terms (default under_review).",
+)
+def import_agreement(file: str, pax_id: int, slug: str | None, status: str | None) -> None:
+    """Load one agreement of a PA-X file with its parties and coded provisions as terms."""
+    actor = f"cli import {Path(file).name}"
+    try:
+        with (
+            Path(file).open("rb") as stream,
+            audit_context(db.session, action="import", actor=actor),
+        ):
+            result = import_pax_agreement(stream, pax_id, slug, status)
+            db.session.commit()
+    except PaxError as error:
+        db.session.rollback()
+        fail(f"{Path(file).name}: {error}; nothing was imported.")
+    except BundleError as error:
+        db.session.rollback()
+        for path, message in error.errors:
+            click.echo(f"PA-X {pax_id}, {path}: {message}", err=True)
+        fail(f"{len(error.errors)} error(s); nothing was imported.")
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"Agreement {result.agreement_key} of process {result.process_slug}:")
+    print_counts(result.counts)
 
 
 def init_app(app) -> None:

@@ -273,6 +273,29 @@ SCHEMAS["ViolenceReport"] = {
         "denied_by": _text("Actors that denied responsibility, separated by ';'"),
         "verification": {"enum": ["reported", "corroborated", "confirmed", "disputed"]},
         "source_url": _text("Source URLs separated by ';'"),
+        # ACLED's columns kept as the export gives them, and where the report came from.
+        "disorder_type": _text("ACLED: Political violence, Demonstrations, ..."),
+        "civilian_targeting": _text("ACLED: 'Civilian targeting' or empty"),
+        "inter1": _text("ACLED's code or label of actor1's kind"),
+        "inter2": _text("ACLED's code or label of actor2's kind"),
+        "interaction": _text("ACLED's code or label of the pair of actor kinds"),
+        "admin3": _text(),
+        "iso": _text("ACLED's numeric country code"),
+        "iso3": _text("ISO 3166 alpha-3 country code"),
+        "region": _text("The data set's region"),
+        "tags": _text("ACLED's tags"),
+        "timestamp": _text("ACLED's last-change time, Unix seconds"),
+        "original_event_type": _text(
+            "The event type as the source coded it when it differs (ACLED before 2019, UCDP)"
+        ),
+        "type_of_violence": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 3,
+            "description": "UCDP: 1 state-based, 2 non-state, 3 one-sided violence",
+        },
+        "dataset": _text("ACLED, UCDP GED, ... or empty for the tracker's own records"),
+        "licence": _text("The data set's licence (UCDP: CC BY 4.0, cite UCDP)"),
     },
 }
 SCHEMAS["ViolencePage"] = {

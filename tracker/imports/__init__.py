@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("imports", __name__)
 
-from tracker.imports import routes  # noqa: E402,F401  - routes register on bp
+from tracker.imports import pax, routes  # noqa: E402,F401  - routes register on bp

@@ -10,7 +10,11 @@ from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
 from tracker.services.entry.review import review_required
-from tracker.services.interchange.csv_import import CsvImportError, count_rows
+from tracker.services.interchange.csv_import import (
+    CsvImportError,
+    OutsideRowsError,
+    count_rows,
+)
 from tracker.services.interchange.import_log import list_imports
 from tracker.services.interchange.uploads import (
     discard_pending,
@@ -114,7 +118,10 @@ def preview(token: str):
     facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
     result, label, failure = None, "", None
     try:
-        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=True)
+        # Rows outside the process are let through here, listed, and need a tick to confirm.
+        result, label = run_pending(
+            pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
+        )
     except CsvImportError as error:
         failure = error
         label = resolve_target(pending.kind, pending.target_id)[1]
@@ -128,6 +135,7 @@ def preview(token: str):
         label=label,
         result=result,
         failure=failure,
+        outside=result.outside if result else [],
         form=ConfirmForm(),
     ), (422 if failure else 200)
 
@@ -141,7 +149,20 @@ def confirm(token: str):
         abort(400, "The form expired; open the preview again and confirm.")
     pending = pending_or_404(token)
     try:
-        result, label = run_pending(pending, current_user.email, current_user.id, dry_run=False)
+        result, label = run_pending(
+            pending,
+            current_user.email,
+            current_user.id,
+            dry_run=False,
+            accept_outside=form.accept_outside.data,
+        )
+    except OutsideRowsError:
+        flash(
+            "Some rows lie outside this process's countries or period: tick the box to "
+            "import them too, or cancel.",
+            "error",
+        )
+        return redirect(url_for("imports.preview", token=token))
     except CsvImportError:
         flash("The file has errors and nothing was imported; see the preview.", "error")
         return redirect(url_for("imports.preview", token=token))

@@ -8,6 +8,7 @@ from tracker.main import bp
 from tracker.main.routes import published_or_404
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard import cache
+from tracker.services.interchange.kept_columns import citation
 
 
 def chart_or_404(slug: str, key: str):
@@ -61,4 +62,10 @@ def violence_report(slug: str, report_id: int):
     report = dashboard.public_report(found, report_id)
     if report is None:
         abort(404, f"There is no published violence report {report_id} in this process.")
-    return render_template("main/violence_report.html", process=found, report=report)
+    cited = citation(report.dataset)
+    return render_template(
+        "main/violence_report.html",
+        process=found,
+        report=report,
+        citations=[cited] if cited else [],
+    )

@@ -21,6 +21,7 @@ from tracker.services.figures.public import (
     published_processes,
     visible_commitments,
 )
+from tracker.services.interchange.kept_columns import dataset_citations
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 PLOTLY_VERSION = get_plotlyjs_version()
@@ -89,6 +90,7 @@ def render_process(found):
         actors=cache.cached(("actors", found.id), lambda: violence.actors(found)),
         event_types=list(ACLED_EVENT_TYPES),
         latest=latest_record_date(found),
+        citations=dataset_citations(found),
     )
 
 

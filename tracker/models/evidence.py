@@ -137,6 +137,34 @@ class ViolenceReport(EvidenceMixin, Base):
     fatalities_low: Mapped[int | None] = mapped_column(Integer)
     fatalities_high: Mapped[int | None] = mapped_column(Integer)
     injuries: Mapped[int | None] = mapped_column(Integer)
+    # ACLED columns kept as the file gives them (ACLED changed their codes over the years, so
+    # they stay text), the event type as an older ACLED file or UCDP coded it, and the data set
+    # each report came from with its licence (UCDP's CC BY 4.0 asks pages to cite it).
+    disorder_type: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="", server_default=""
+    )
+    civilian_targeting: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="", server_default=""
+    )
+    inter1: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    inter2: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    interaction: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="", server_default=""
+    )
+    admin3: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    iso: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
+    iso3: Mapped[str] = mapped_column(String(3), nullable=False, default="", server_default="")
+    region: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    tags: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    timestamp: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="", server_default=""
+    )
+    original_event_type: Mapped[str] = mapped_column(
+        String(100), nullable=False, default="", server_default=""
+    )
+    type_of_violence: Mapped[int | None] = mapped_column(Integer)
+    dataset: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    licence: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
 
     process: Mapped[PeaceProcess] = relationship()
     sources: Mapped[list[Source]] = relationship(

@@ -47,6 +47,11 @@ class PeaceProcess(ReviewedMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     region: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Countries (names or ISO 3166 alpha-3 codes, ";"-separated) whose events belong here:
+    # an import naming other countries asks for confirmation.
+    countries: Mapped[str] = mapped_column(
+        String(500), nullable=False, default="", server_default=""
+    )
 
     parties: Mapped[list[Party]] = relationship(
         back_populates="process", order_by="Party.id", cascade="all, delete-orphan"
@@ -115,6 +120,8 @@ class Agreement(ReviewedMixin, Base):
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     signed_on: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The agreement's id in the PA-X database when it was imported from there.
+    pax_id: Mapped[int | None] = mapped_column(Integer)
 
     process: Mapped[PeaceProcess] = relationship(back_populates="agreements")
     signatories: Mapped[list[Party]] = relationship(

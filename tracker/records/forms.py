@@ -199,9 +199,14 @@ class ProcessForm(RecordForm):
     slug = StringField("Short name for addresses (slug)")
     name = StringField("Name")
     region = StringField("Region")
+    countries = StringField("Countries")
     description = TextAreaField("Description")
-    layout = (("Process", ("slug", "name", "region", "description")),)
-    hints = {"slug": "Letters a-z, digits and single hyphens, e.g. afghanistan-2020"}
+    layout = (("Process", ("slug", "name", "region", "countries", "description")),)
+    hints = {
+        "slug": "Letters a-z, digits and single hyphens, e.g. afghanistan-2020",
+        "countries": "Names or ISO codes separated by ;, e.g. Afghanistan. Imports naming "
+        "other countries ask for confirmation.",
+    }
 
 
 class PartyForm(RecordForm):

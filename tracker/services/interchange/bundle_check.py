@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import PeaceProcess
 from tracker.models.base import REVIEW_STATUS
 from tracker.services.interchange.bundle import FORMAT, BundleError
+from tracker.services.interchange.kept_columns import parse_kept
 from tracker.services.interchange.writers import claims_from_lists
 from tracker.services.rules import fields as F
 from tracker.services.rules import kinds as K
@@ -240,7 +241,9 @@ def _violence(v: Validator, raw: Any) -> list[dict]:
     reports, seen_ids = [], set()
     for path, item in v.objects(raw, "violence"):
         report, errors = F.parse_violence(item)
-        v.record_errors(errors, path)
+        kept, kept_errors = parse_kept(item)
+        report.update(kept)
+        v.record_errors({**errors, **kept_errors}, path)
         if report.get("event_id_cnty"):
             v.once(seen_ids, report["event_id_cnty"], f"{path}.event_id_cnty")
         report["status"] = v.status_of(item)

@@ -16,9 +16,11 @@ from tracker.extensions import db
 from tracker.models import Claim, Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.violence import ViolenceFilter, filtered_reports
-from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
+from tracker.services.interchange.csv_import import RELEASE_COLUMNS
 from tracker.services.interchange.csvfile import csv_lines
 from tracker.services.interchange.serializers import release_to_dict, violence_to_dict
+from tracker.services.interchange.violence_formats import COLUMNS as VIOLENCE_COLUMNS
+from tracker.services.interchange.violence_formats import claims_cell
 
 CHUNK_ROWS = 500
 NO_FILTER = ViolenceFilter()
@@ -41,7 +43,9 @@ def violence_rows(
         .execution_options(yield_per=CHUNK_ROWS)
     )
     for report in db.session.scalars(query):
-        yield violence_to_dict(report)
+        row = violence_to_dict(report)
+        row["claims"] = claims_cell(row["claims"])
+        yield row
 
 
 def violence_csv(

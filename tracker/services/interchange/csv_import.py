@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess
+from tracker.services.interchange import violence_formats
 from tracker.services.interchange.batch import (
     PrefetchedSources,
     release_key,
@@ -32,7 +33,9 @@ from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this
     read_csv,
     undo_neutralisation,
 )
-from tracker.services.interchange.writers import claims_from_lists, write_release, write_violence
+from tracker.services.interchange.guards import OutsideRows
+from tracker.services.interchange.kept_columns import parse_kept
+from tracker.services.interchange.writers import write_release, write_violence
 from tracker.services.rules import fields as F
 from tracker.services.rules.kinds import NOT_A_RELEASE_TERM
 
@@ -40,7 +43,7 @@ PREVIEW_ROWS = 10
 # Valid rows are written in chunks: one look-up query per chunk (not per row), one flush, and
 # then the session forgets them so it does not grow with the file.
 CHUNK = 1000
-VIOLENCE_REQUIRED = ("event_date", "event_type", "actor1", "location", "fatalities")
+VIOLENCE_REQUIRED = violence_formats.REQUIRED
 VIOLENCE_COLUMNS = tuple(F.VIOLENCE_FIELDS)
 RELEASE_REQUIRED = ("date", "count")
 RELEASE_COLUMNS = tuple(F.RELEASE_FIELDS)
@@ -53,6 +56,14 @@ class CsvImportResult:
     rows: int = 0
     counts: ImportCounts = field(default_factory=ImportCounts)
     preview: list[dict[str, Any]] = field(default_factory=list)
+    # What the reader says about the file (its format, columns ignored), and the rows outside
+    # the process's countries or period that were accepted.
+    notes: list[str] = field(default_factory=list)
+    outside: list[RowError] = field(default_factory=list)
+
+
+class OutsideRowsError(CsvImportError):
+    """Rows of other countries or far-off dates: imported only once someone confirms them."""
 
 
 def _progress_reporter(stream: BinaryIO, on_progress: Callable[[int], None] | None):
@@ -94,18 +105,32 @@ class _Format:
     repeated: Callable[[dict, int], tuple[str, str]]  # (column, message) for a repeat
     lookup: Callable  # (parent id, rows) -> batched find (see batch.py)
     write: Callable  # (parent, values, sources, counts, lookup) -> record
+    # (stream, errors, result) -> (line, {column: cell}); violence files come in many formats
+    read: Callable
+    # parent -> the guard against rows outside it (None: no guard)
+    guard: Callable = lambda parent: None
 
 
 def _parse_violence(raw: dict) -> tuple[dict, dict]:
+    """The kind's rules, the kept columns of the source data set, and the claims' details."""
     report, errors = F.parse_violence(raw)
+    kept, kept_errors = parse_kept(raw)
+    report.update(kept)
+    errors.update(kept_errors)
     if not errors:
-        report["claims"] = claims_from_lists(report)
+        report["claims"], problem = violence_formats.claims_of(report, raw)
+        if problem:
+            errors["claims"] = problem
     return report, errors
 
 
 def _repeated_violence(report: dict, line: int) -> tuple[str, str]:
     if report["event_id_cnty"]:
-        return "event_id_cnty", f"{report['event_id_cnty']!r} is already on line {line}"
+        return "event_id_cnty", (
+            f"{report['event_id_cnty']!r} is already on line {line}, not on the row just "
+            "before: rows of one event (ACLED's monadic format) must come one after the "
+            "other; sort the file by event_id_cnty"
+        )
     return "", (
         f"the same date, location, event type and actor1 as line {line}, "
         "and no event_id_cnty to tell them apart"
@@ -121,6 +146,10 @@ VIOLENCE = _Format(
     _repeated_violence,
     violence_lookup,
     write_violence,
+    lambda stream, errors, result: violence_formats.read_violence_rows(
+        stream, errors, result.notes
+    ),
+    OutsideRows.of,
 )
 RELEASES = _Format(
     RELEASE_REQUIRED,
@@ -131,6 +160,7 @@ RELEASES = _Format(
     lambda release, line: ("", f"the same date, kind, count and location as line {line}"),
     release_lookup,
     write_release,
+    lambda stream, errors, result: read_csv(stream, RELEASE_REQUIRED, RELEASE_COLUMNS, errors),
 )
 
 
@@ -159,13 +189,20 @@ def _write_chunk(form: _Format, parent_id: int, rows, result, status, user_id, f
         db.session.expunge_all()
 
 
-def _import(form: _Format, stream: BinaryIO, parent, status, user_id, on_progress):
-    """Check every row by the kind's rules; write valid rows in chunks until one is bad."""
+def _import(
+    form: _Format, stream: BinaryIO, parent, status, user_id, on_progress, accept_outside=False
+):
+    """Check every row by the kind's rules; write valid rows in chunks until one is bad.
+
+    Rows outside the parent (a process's countries or period) raise :class:`OutsideRowsError`
+    once the file is read, unless ``accept_outside``.
+    """
     errors, result = ErrorList(), CsvImportResult()
     parent_id, chunk = parent.id, []
+    outside = form.guard(parent)
     seen: dict[Any, int] = {}
     progress = _progress_reporter(stream, on_progress)
-    for line, raw in read_csv(stream, form.required, form.columns, errors):
+    for line, raw in form.read(stream, errors, result):
         result.rows += 1
         progress(result.rows)
         values, problems = form.parse(raw)
@@ -178,6 +215,8 @@ def _import(form: _Format, stream: BinaryIO, parent, status, user_id, on_progres
             errors.add(line, *form.repeated(values, seen[key]))
             continue
         seen[key] = line
+        if outside is not None:
+            outside.check(line, values)
         if errors:
             continue  # keep checking, but write nothing more: it will all be rolled back
         chunk.append((line, values))
@@ -185,6 +224,11 @@ def _import(form: _Format, stream: BinaryIO, parent, status, user_id, on_progres
             _write_chunk(form, parent_id, chunk, result, status, user_id, full=True)
             chunk = []
     errors.raise_if_any()
+    if outside:
+        found = [RowError(*item) for item in outside.messages()]
+        if not accept_outside:
+            raise OutsideRowsError(found)
+        result.outside = found
     _write_chunk(form, parent_id, chunk, result, status, user_id, full=False)
     return result
 
@@ -195,9 +239,15 @@ def import_violence_csv(
     status: str | None = None,
     user_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    accept_outside: bool = False,
 ) -> CsvImportResult:
-    """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row."""
-    return _import(VIOLENCE, stream, process, status, user_id, on_progress)
+    """Import violence reports into ``process``; raise :class:`CsvImportError` on any bad row.
+
+    ACLED files of every vintage and UCDP GED files are read by
+    :mod:`~tracker.services.interchange.violence_formats`. Rows of other countries or far
+    outside the process's period raise :class:`OutsideRowsError` unless ``accept_outside``.
+    """
+    return _import(VIOLENCE, stream, process, status, user_id, on_progress, accept_outside)
 
 
 def import_releases_csv(

@@ -20,6 +20,7 @@ from tracker.models import (
     Source,
     ViolenceReport,
 )
+from tracker.services.interchange.kept_columns import kept_values
 
 
 def iso(value) -> str | None:
@@ -85,6 +86,7 @@ def violence_to_dict(report: ViolenceReport) -> dict[str, Any]:
         "denied_by": ";".join(c.actor for c in report.claims if c.stance == "denied"),
         "verification": report.verification,
         "source_url": source_refs(report.sources),
+        **kept_values(report),
         "status": report.status,
         "claims": [
             {
@@ -171,6 +173,7 @@ def process_to_dict(process: PeaceProcess) -> dict[str, Any]:
         "name": process.name,
         "region": process.region,
         "description": process.description,
+        "countries": process.countries,
         "status": process.status,
     }
 

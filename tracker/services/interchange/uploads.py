@@ -89,23 +89,35 @@ def find_pending(token: str, user_id: int) -> PendingImport | None:
     )
 
 
-def run_pending(pending: PendingImport, actor: str, user_id: int, dry_run: bool):
+def run_pending(
+    pending: PendingImport,
+    actor: str,
+    user_id: int,
+    dry_run: bool,
+    accept_outside: bool = False,
+):
     """Import the upload; a dry run rolls back. Returns (result, target label).
 
-    Raises :class:`CsvImportError` (after rolling back) when any row is bad.
+    Raises :class:`CsvImportError` (after rolling back) when any row is bad, and its
+    ``OutsideRowsError`` when rows lie outside the process unless ``accept_outside``.
     """
     kind, status, filename = pending.kind, pending.status, pending.filename
     pending_id, content = pending.id, pending.content
     target, label = resolve_target(kind, pending.target_id)
     if target is None:
         raise LookupError("the process or commitment of this upload no longer exists")
-    importer = import_violence_csv if kind == "violence" else import_releases_csv
+    if kind == "violence":
+        importer, options = import_violence_csv, {"accept_outside": accept_outside}
+    else:
+        importer, options = import_releases_csv, {}
     try:
         with (
             audit_context(db.session, action="import", actor=actor),
             changes_become_revisions(db.session, user_id, f"{filename} into {label}"),
         ):
-            result: CsvImportResult = importer(io.BytesIO(content), target, status, user_id)
+            result: CsvImportResult = importer(
+                io.BytesIO(content), target, status, user_id, **options
+            )
             if not dry_run:
                 record_import_event(kind, label, filename, result, actor, user_id, status)
                 db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))

@@ -108,6 +108,9 @@ def write_violence(process, report: dict, sources: SourceCache, counts: ImportCo
             "sources": sources.many(claim["source_url"]),
         }
         existing = current.pop((claim["actor"], claim["stance"]), None)
+        if existing is not None and claim.get("keep_details"):
+            # A file that names the actor but not the claim's details keeps those it has.
+            claim_values = {"actor": claim["actor"], "stance": claim["stance"]}
         if existing is None:
             wanted.append(Claim(**claim_values))
             changed = True

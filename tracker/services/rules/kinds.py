@@ -222,6 +222,8 @@ PROCESS_FIELDS = {
     "slug": fields.slug,
     "name": fields.required_text(200),
     "region": fields.text(200),
+    # Names or ISO codes, ";"-separated: imports naming other countries ask for confirmation.
+    "countries": fields.text(500),
     "description": fields.text(fields.MAX_NOTES),
 }
 PARTY_FIELDS = {
