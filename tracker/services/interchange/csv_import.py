@@ -25,6 +25,7 @@ from tracker.services.interchange.batch import PrefetchedSources, release_lookup
 from tracker.services.interchange.bundle import ImportCounts
 from tracker.services.interchange.writers import write_release, write_violence
 from tracker.services.rules import fields as F
+from tracker.services.rules.characters import unstorable_character
 
 MAX_LISTED_ERRORS = 100
 PREVIEW_ROWS = 10
@@ -236,6 +237,15 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
                 f"has {len(cells)} cells but the header has {len(names)} columns "
                 "(a stray comma, or a quote that is not closed?)",
             )
+            continue
+        unstorable = [
+            (name, problem)
+            for index, name in wanted
+            if (problem := unstorable_character(cells[index]))
+        ]
+        for name, problem in unstorable:
+            errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
+        if unstorable:
             continue
         yield line, {name: undo_neutralisation(cells[index]) for index, name in wanted}
     if not any_row and not errors:
