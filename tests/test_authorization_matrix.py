@@ -80,6 +80,8 @@ MATRIX: list[Row] = [
         PUBLIC,
         url="/processes/afghanistan-2020/violence/{report}",
     ),
+    # The load balancer's health check.
+    Row("/healthz", "GET", PUBLIC),
     # Public read-only API.
     Row("/api/v1/processes", "GET", PUBLIC),
     Row("/api/v1/processes/<slug>", "GET", PUBLIC, url="/api/v1/processes/afghanistan-2020"),

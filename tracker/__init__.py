@@ -37,7 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
-    from tracker import auth, security
+    from tracker import auth, inputs, security
     from tracker.extensions import compress, csrf, db, login_manager, migrate
     from tracker.services.dashboard import cache
     from tracker.services.entry import audit, review
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     compress.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    inputs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_login(login_manager)
@@ -75,6 +76,7 @@ def register_templating(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
+    from tracker import health
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.records import bp as records_bp
 
     app.register_blueprint(main_bp)
+    health.init_app(app)
     app.register_blueprint(auth_bp)
     csrf.exempt(api_bp)  # read-only, no cookies needed
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, current_app
+from flask_login import current_user
 
 from tracker.models.base import ROLES
 
@@ -18,8 +18,11 @@ def require_role(*roles: str):
 
     def decorator(view):
         @wraps(view)
-        @login_required
         def wrapped(*args, **kwargs):
+            # Every method, OPTIONS included: Flask-Login's login_required lets OPTIONS through
+            # to a role check an anonymous visitor cannot answer.
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -38,6 +38,9 @@ HEADERS = {
 # Session keys holding the login time and the time of the last request, in seconds since 1970.
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
+# Endpoints that never read or write a login session (the health check must answer without
+# the database that loading a user needs).
+SESSIONLESS_ENDPOINTS = ("static", "health.healthz")
 # The last-seen time is written at most this often, so most requests leave the cookie alone.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -62,7 +65,7 @@ def session_expired(now: float) -> bool:
 
 def enforce_session_limits() -> None:
     """End an expired login session; the request goes on as an anonymous visitor's."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint in SESSIONLESS_ENDPOINTS or not current_user.is_authenticated:
         return
     now = time.time()
     if LOGIN_AT not in session:

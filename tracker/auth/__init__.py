@@ -49,6 +49,10 @@ def keep_current_session(user) -> None:
 @bp.before_app_request
 def require_password_change():
     """A user holding a temporary password changes it before doing anything else."""
+    from tracker.security import SESSIONLESS_ENDPOINTS
+
+    if request.endpoint in SESSIONLESS_ENDPOINTS:
+        return None
     if (
         current_user.is_authenticated
         and current_user.must_change_password

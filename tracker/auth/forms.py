@@ -1,4 +1,4 @@
-"""Account forms. The login form validates the user and hands it over as ``form.user``."""
+"""Account forms, and the credential check the login view makes after counting the attempt."""
 
 import secrets
 from functools import cache
@@ -45,29 +45,31 @@ def password_policy(form, field) -> None:
         raise ValidationError(message[0].upper() + message[1:] + ".") from error
 
 
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None.
+
+    Exactly one password hash is checked whatever the email: an unknown email, a deactivated
+    account and an active one take the same time, so timing tells none of them apart.
+    """
+    user = find_user_by_email(email)
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    matches = check_password_hash(stored, password)
+    if user is None or not user.password_hash or not user.is_active or not matches:
+        return None
+    return user
+
+
 class LoginForm(FlaskForm):
-    """Email and password. One generic message on failure: it never says which emails exist."""
+    """Email and password. One generic message on failure: it never says which emails exist.
+
+    The form checks its fields; the login view counts the attempt against the throttle, then
+    checks the credentials with :func:`authenticate`.
+    """
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
-
-    user: User | None = None
-
-    def validate(self, extra_validators=None) -> bool:
-        """Check the fields, then the credentials; set ``self.user`` on success."""
-        if not super().validate(extra_validators):
-            return False
-        user = find_user_by_email(self.email.data)
-        if user is None:
-            # Spend the time of a real check, so timing does not tell which emails exist.
-            check_password_hash(_dummy_hash(), self.password.data)
-        if user is None or not user.is_active or not user.check_password(self.password.data):
-            self.form_errors.append(LOGIN_FAILED)
-            return False
-        self.user = user
-        return True
 
 
 class ChangePasswordForm(FlaskForm):

@@ -6,8 +6,14 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp, keep_current_session, rotate_session_token
-from tracker.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm
-from tracker.auth.throttle import clear_account_failures, current_lockout, record_failure
+from tracker.auth.forms import (
+    LOGIN_FAILED,
+    PASSWORD_HINT,
+    ChangePasswordForm,
+    LoginForm,
+    authenticate,
+)
+from tracker.auth.throttle import current_lockout, forgive_attempt, reserve_attempt
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.security import mark_session_start
@@ -45,37 +51,39 @@ def _throttled(form, lockout):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Show the login form; on valid credentials start a fresh session."""
+    """Show the login form; on valid credentials start a fresh session.
+
+    Each attempt is counted before its password is checked, so parallel attempts cannot get
+    more password checks than the throttle allows.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    if form.is_submitted() and form.email.data:
-        # Refuse a locked account or address before checking any password.
-        lockout = current_lockout(form.email.data, client_address())
-        if lockout:
-            return _throttled(form, lockout)
-    if form.validate_on_submit():
-        user = form.user
-        session.clear()  # a fresh session at login: nothing carried over from before
-        user.last_login_at = utcnow()
-        clear_account_failures(user.email)
-        db.session.commit()
-        remember = bool(form.remember.data and current_app.config.get("REMEMBER_ME_ENABLED"))
-        login_user(user, remember=remember, fresh=True)
-        mark_session_start()
-        if user.must_change_password:
-            flash("Your password was reset by an admin. Choose a new password now.", "info")
-            return redirect(url_for("auth.change_password"))
-        flash(f"Logged in as {user.name}.", "success")
-        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
-    status = 200
-    if form.is_submitted():
-        if form.form_errors and form.email.data:
-            lockout = record_failure(form.email.data, client_address())
-            if lockout:
-                return _throttled(LoginForm(formdata=None, email=form.email.data), lockout)
-        status = 401 if form.form_errors else 400
-    return render_template("auth/login.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), (400 if form.is_submitted() else 200)
+    email, address = form.email.data, client_address()
+    lockout = reserve_attempt(email, address)
+    if lockout:
+        return _throttled(form, lockout)
+    user = authenticate(email, form.password.data)
+    if user is None:
+        lockout = current_lockout(email, address)
+        if lockout:  # this attempt reached the limit
+            return _throttled(LoginForm(formdata=None, email=email), lockout)
+        form.form_errors.append(LOGIN_FAILED)
+        return render_template("auth/login.html", form=form), 401
+    session.clear()  # a fresh session at login: nothing carried over from before
+    user.last_login_at = utcnow()
+    forgive_attempt(email, address)
+    db.session.commit()
+    remember = bool(form.remember.data and current_app.config.get("REMEMBER_ME_ENABLED"))
+    login_user(user, remember=remember, fresh=True)
+    mark_session_start()
+    if user.must_change_password:
+        flash("Your password was reset by an admin. Choose a new password now.", "info")
+        return redirect(url_for("auth.change_password"))
+    flash(f"Logged in as {user.name}.", "success")
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.post("/logout")

@@ -10,13 +10,14 @@ from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
 from tracker.services.entry.review import review_required
+from tracker.services.interchange import preview_budget
 from tracker.services.interchange.csv_import import (
     CsvImportError,
     OutsideRowsError,
-    count_rows,
 )
 from tracker.services.interchange.import_log import list_imports
 from tracker.services.interchange.uploads import (
+    RunRefusedError,
     discard_pending,
     find_pending,
     import_targets,
@@ -32,13 +33,20 @@ from tracker.services.interchange.uploads import (
 WEB_MAX_ROWS = 5_000
 
 
-def too_many_rows(kind: str, target, filename: str, rows: int, limit: int) -> str:
-    """Why a file is refused on the web, and the command that imports it."""
+def import_command(kind: str, target, filename: str) -> str:
+    """The command that imports this file on the server, where time is not limited."""
     option = f"--process {target.slug}" if kind == "violence" else f"--commitment {target.id}"
-    return (
-        f"This file has {rows:,} rows; the web import takes up to {limit:,} rows, so that its "
-        "preview finishes in time. Import it on the server instead, with: "
-        f"flask --app wsgi import {kind} {filename} {option}"
+    return f"flask --app wsgi import {kind} {filename} {option}"
+
+
+def web_refusal(kind: str, target, filename: str, content: bytes) -> str | None:
+    """Why the web will not take this file (too many rows or values), or None."""
+    config = current_app.config
+    return preview_budget.refusal(
+        preview_budget.measure(content, kind),
+        max_rows=config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
+        command=import_command(kind, target, filename),
+        max_work=config.get("IMPORT_WEB_MAX_WORK", preview_budget.MAX_WORK),
     )
 
 
@@ -93,10 +101,9 @@ def upload():
         return render_upload(form, 400)
     upload_file = form.file.data
     filename, content = upload_file.filename or "upload.csv", upload_file.read()
-    limit = current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS)
-    rows = count_rows(content)
-    if rows > limit:
-        form.file.errors.append(too_many_rows(kind, target, filename, rows, limit))
+    refusal = web_refusal(kind, target, filename, content)
+    if refusal:
+        form.file.errors.append(refusal)
         return render_upload(form, 400)
     pending = store_upload(current_user.id, kind, target_id, form.status.data, filename, content)
     return redirect(url_for("imports.preview", token=pending.token))
@@ -110,24 +117,35 @@ def pending_or_404(token: str):
     return pending
 
 
-@bp.get("/imports/<token>")
-@require_role("researcher", "admin")
-def preview(token: str):
-    """What the import would do: counts, the first rows as stored, or every error."""
-    pending = pending_or_404(token)
-    facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
-    result, label, failure = None, "", None
-    try:
-        # Rows outside the process are let through here, listed, and need a tick to confirm.
-        result, label = run_pending(
-            pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
+def run_refusal(pending, reason: str) -> str:
+    """What the preview page says when the upload is not run."""
+    target = resolve_target(pending.kind, pending.target_id)[0]
+    command = import_command(pending.kind, target, pending.filename) if target else ""
+    if reason == "running":
+        return (
+            "This file is being previewed or imported right now. Wait a minute, then reload "
+            "this page."
         )
-    except CsvImportError as error:
-        failure = error
+    if reason == "stopped":
+        return (
+            "The last preview of this file did not finish: it took longer than the server "
+            "allows, and was stopped. Nothing was imported, and it will not be run again on "
+            f"the web. Import it on the server instead, with: {command}"
+        )
+    return reason  # a refusal of the file's size, which names the command itself
+
+
+def render_preview(token, pending, result=None, label="", failure=None, stopped=None):
+    """The preview page: counts and first rows, every error, or why nothing was run."""
+    facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
+    if not label:
         label = resolve_target(pending.kind, pending.target_id)[1]
-    except LookupError as error:
-        abort(404, str(error))
-    return render_template(
+    status = 200
+    if stopped:
+        status = 409 if "right now" in stopped else 422
+    elif failure:
+        status = 422
+    page = render_template(
         "imports/preview.html",
         token=token,
         kind=pending.kind,
@@ -136,8 +154,36 @@ def preview(token: str):
         result=result,
         failure=failure,
         outside=result.outside if result else [],
+        stopped=stopped,
         form=ConfirmForm(),
-    ), (422 if failure else 200)
+    )
+    return page, status
+
+
+@bp.get("/imports/<token>")
+@require_role("researcher", "admin")
+def preview(token: str):
+    """What the import would do: counts, the first rows as stored, or every error."""
+    pending = pending_or_404(token)
+    target = resolve_target(pending.kind, pending.target_id)[0]
+    if target is None:
+        abort(404, "the process or commitment of this upload no longer exists")
+    # Uploads kept from before the web limits are held to them here too.
+    too_costly = web_refusal(pending.kind, target, pending.filename, pending.content)
+    if too_costly:
+        return render_preview(token, pending, stopped=run_refusal(pending, too_costly))
+    try:
+        # Rows outside the process are let through here, listed, and need a tick to confirm.
+        result, label = run_pending(
+            pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
+        )
+    except CsvImportError as error:
+        return render_preview(token, pending, failure=error)
+    except RunRefusedError as refused:
+        return render_preview(token, pending, stopped=run_refusal(pending, refused.reason))
+    except LookupError as error:
+        abort(404, str(error))
+    return render_preview(token, pending, result=result, label=label)
 
 
 @bp.post("/imports/<token>/confirm")
@@ -165,6 +211,9 @@ def confirm(token: str):
         return redirect(url_for("imports.preview", token=token))
     except CsvImportError:
         flash("The file has errors and nothing was imported; see the preview.", "error")
+        return redirect(url_for("imports.preview", token=token))
+    except RunRefusedError:
+        flash("Nothing was imported; see the preview.", "error")
         return redirect(url_for("imports.preview", token=token))
     except LookupError as error:
         abort(404, str(error))

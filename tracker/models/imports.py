@@ -34,3 +34,6 @@ class PendingImport(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow
     )
+    # Set (and committed) while a preview or the import runs, cleared when it finishes: still
+    # set afterwards means the run never finished (its worker was stopped), and is not repeated.
+    preview_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

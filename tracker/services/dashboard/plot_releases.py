@@ -13,12 +13,13 @@ import html
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
 
 from tracker.models import Agreement, Commitment, Milestone, ReleaseRecord
+from tracker.services.figures.calendar import days_between, shift
 from tracker.services.figures.pace import WeeklyReleases
 from tracker.services.figures.progress import Progress, SeriesPoint
 from tracker.services.figures.ratio import RatioPoint
@@ -107,7 +108,7 @@ def mark_milestones(
         if milestone.end_date:
             figure.add_vrect(
                 x0=milestone.date.isoformat(),
-                x1=(milestone.end_date + timedelta(days=1)).isoformat(),
+                x1=shift(milestone.end_date, 1).isoformat(),
                 fillcolor="#999",
                 opacity=0.15,
                 line_width=0,
@@ -197,8 +198,8 @@ def progress_figure(
     mark_milestones(figure, deadlines, shown)
     if dates:
         start, end = min(dates), max(dates)
-        pad = max(timedelta(days=7), (end - start) / 20)
-        figure.update_xaxes(range=[(start - pad).isoformat(), (end + pad).isoformat()])
+        pad = max(7, days_between(start, end) // 20)
+        figure.update_xaxes(range=[shift(start, -pad).isoformat(), shift(end, pad).isoformat()])
     figure.update_layout(
         base_layout("Date", "Cumulative released (people)"),
         yaxis={"tickformat": ",d"},

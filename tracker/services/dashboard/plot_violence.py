@@ -10,12 +10,13 @@ a date string per point; that keeps a three-year daily chart well under 200 KB.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from tracker.models import Milestone
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.dashboard.plot_releases import FONT, base_layout, plotly_text
+from tracker.services.figures.calendar import days_between, shift
 from tracker.services.figures.violence import MapCell, PeriodComparison, PeriodTotal
 
 EVENT_COLOURS = {
@@ -27,16 +28,23 @@ EVENT_COLOURS = {
     "Strategic developments": "#5a6370",
 }
 DAY_MS = 24 * 3600 * 1000
+# Evenly spaced bars fill every period between the first and the last, empty ones included; over
+# a longer span (reports dated centuries apart) only the periods with reports are sent.
+MAX_EVEN_PERIODS = 20_000
 
 
 def period_starts(first: date, last: date, interval: str) -> list[date]:
     """Every period start from ``first`` to ``last`` (day or week steps)."""
-    step = timedelta(days=7 if interval == "week" else 1)
-    starts, day = [], first
-    while day <= last:
-        starts.append(day)
-        day += step
-    return starts
+    step = 7 if interval == "week" else 1
+    return [shift(first, days) for days in range(0, days_between(first, last) + 1, step)]
+
+
+def evenly_spaced(totals: Sequence[PeriodTotal], interval: str) -> bool:
+    """Whether the bars can carry ``x0``/``dx``: days or weeks over a span of sane length."""
+    if interval not in ("day", "week") or not totals:
+        return False
+    span = days_between(totals[0].start, totals[-1].start)
+    return span // (7 if interval == "week" else 1) < MAX_EVEN_PERIODS
 
 
 def stacked_traces(
@@ -46,7 +54,7 @@ def stacked_traces(
     types = [t for t in ACLED_EVENT_TYPES if any(row.event_type == t for row in totals)]
     values = {(row.start, row.event_type): getattr(row, field) for row in totals}
     traces = []
-    if interval in ("day", "week") and totals:
+    if evenly_spaced(totals, interval):
         starts = period_starts(totals[0].start, totals[-1].start, interval)
         spacing = {"x0": starts[0].isoformat(), "dx": DAY_MS * (7 if interval == "week" else 1)}
     else:
@@ -116,7 +124,7 @@ def band(start: date, end: date, colour: str, opacity: float) -> dict[str, Any]:
         "xref": "x",
         "yref": "paper",
         "x0": start.isoformat(),
-        "x1": (end + timedelta(days=1)).isoformat(),
+        "x1": shift(end, 1).isoformat(),
         "y0": 0,
         "y1": 1,
         "fillcolor": colour,

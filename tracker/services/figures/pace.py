@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import ReleaseRecord
+from tracker.services.figures.calendar import HORIZON_END, days_between, shift
 from tracker.services.figures.progress import PROJECTION_WINDOW_DAYS, PUBLIC, Progress, SeriesPoint
 from tracker.services.figures.wording import long_date
 
@@ -33,7 +34,7 @@ def weekly_releases(series: Sequence[SeriesPoint]) -> list[WeeklyReleases]:
     weeks: dict[date, int] = {}
     for point in series:
         # Progress never falls, so the last point of a week is its end-of-week total.
-        weeks[point.date - timedelta(days=point.date.weekday())] = point.cumulative
+        weeks[shift(point.date, -point.date.weekday())] = point.cumulative
     rows, previous = [], 0
     for week_start, cumulative in sorted(weeks.items()):
         rows.append(WeeklyReleases(week_start, cumulative - previous, cumulative))
@@ -58,6 +59,12 @@ def projection_sentence(progress: Progress) -> str:
         reached = long_date(progress.projected_completion)
         sentence = f"At the current pace the target is reached on {reached}"
         return sentence + deadline_clause(progress.projected_completion, progress.deadline) + "."
+    if progress.projection_beyond_horizon:
+        return (
+            f"No projection: at the pace of the last {PROJECTION_WINDOW_DAYS} days (up to the "
+            f"latest record, {long_date(progress.as_of)}) the target would be reached only "
+            f"after {HORIZON_END.year}."
+        )
     return (
         f"No releases in the last {PROJECTION_WINDOW_DAYS} days "
         f"(up to the latest record, {long_date(progress.as_of)}): no projection."
@@ -68,7 +75,7 @@ def deadline_clause(reached: date, deadline: date | None) -> str:
     """ ", N days after the deadline" / ", N days before the deadline" / ", on the deadline"."""
     if deadline is None:
         return ""
-    days = (reached - deadline).days
+    days = days_between(deadline, reached)
     if days == 0:
         return ", on the deadline"
     unit = "day" if abs(days) == 1 else "days"

@@ -14,12 +14,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import case, func, select
 
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, CommitmentStatusChange, ReleaseRecord
+from tracker.services.figures.calendar import shift, within_horizon
 
 PUBLIC = ("published",)
 ALL_CURRENT = ("published", "under_review")
@@ -58,6 +59,8 @@ class Progress:
     projected_completion: date | None
     completed_on: date | None
     series: list[SeriesPoint] = field(default_factory=list)
+    # True when the recent pace is not zero but reaches the target only after HORIZON_END.
+    projection_beyond_horizon: bool = False
 
     @property
     def status(self) -> int:
@@ -135,8 +138,8 @@ def status_from_percent(percent: float | None) -> int:
     return 3
 
 
-def projected_completion(series: Sequence[SeriesPoint], target: int | None) -> date | None:
-    """The date the target is reached at the pace of the last 30 days before the latest record.
+def days_to_target(series: Sequence[SeriesPoint], target: int | None) -> int | None:
+    """Days from the latest record until the target, at the pace of the 30 days before it.
 
     None when there is no target, when it is already reached, or when that pace is zero.
     """
@@ -145,12 +148,28 @@ def projected_completion(series: Sequence[SeriesPoint], target: int | None) -> d
     last = series[-1]
     if last.cumulative >= target:
         return None
-    window_start = last.date - timedelta(days=PROJECTION_WINDOW_DAYS)
+    window_start = shift(last.date, -PROJECTION_WINDOW_DAYS)
     gained = last.cumulative - value_on(series, window_start)
     if gained <= 0:
         return None
     per_day = gained / PROJECTION_WINDOW_DAYS
-    return last.date + timedelta(days=math.ceil((target - last.cumulative) / per_day))
+    return math.ceil((target - last.cumulative) / per_day)
+
+
+def projected_completion(series: Sequence[SeriesPoint], target: int | None) -> date | None:
+    """The date the target is reached at the pace of the last 30 days before the latest record.
+
+    None when there is no target, when it is already reached, when that pace is zero, or when
+    the date would fall after :data:`HORIZON_END` (see :func:`projection_beyond_horizon`).
+    """
+    days = days_to_target(series, target)
+    return None if days is None else within_horizon(series[-1].date, days)
+
+
+def projection_beyond_horizon(series: Sequence[SeriesPoint], target: int | None) -> bool:
+    """Whether the recent pace reaches the target only after :data:`HORIZON_END`."""
+    days = days_to_target(series, target)
+    return days is not None and within_horizon(series[-1].date, days) is None
 
 
 def completion_date(series: Sequence[SeriesPoint], target: int | None) -> date | None:
@@ -182,6 +201,7 @@ def progress_from_totals(
         projected_completion=projected_completion(series, commitment.target),
         completed_on=completion_date(series, commitment.target),
         series=series,
+        projection_beyond_horizon=projection_beyond_horizon(series, commitment.target),
     )
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from tracker.services.rules.characters import unstorable_character
+
 MAX_LISTED_ERRORS = 100
 # A cell may be far longer than any field accepts: the field's parser then names the column
 # and the limit, which helps more than the csv module's bare "field larger than field limit".
@@ -208,6 +210,15 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
                 f"has {len(cells)} cells but the header has {len(names)} columns "
                 "(a stray comma, or a quote that is not closed?)",
             )
+            continue
+        unstorable = [
+            (name, problem)
+            for index, name in wanted
+            if (problem := unstorable_character(cells[index]))
+        ]
+        for name, problem in unstorable:
+            errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
+        if unstorable:
             continue
         yield line, {name: undo_neutralisation(cells[index]) for index, name in wanted}
     if not any_row and not errors:

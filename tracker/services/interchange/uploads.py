@@ -11,7 +11,7 @@ import io
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, PendingImport
@@ -28,6 +28,52 @@ from tracker.services.interchange.csv_import import (
 from tracker.services.interchange.import_log import record_import_event
 
 KEEP_PENDING = timedelta(days=1)
+# Longer than any run may take (gunicorn stops a worker after 30 s): a run marked as started
+# longer ago than this never finished.
+RUN_GRACE = timedelta(seconds=90)
+
+
+class RunRefusedError(Exception):
+    """An upload's preview or import is not run: another run is going on (``running``), or an
+    earlier one never finished (``stopped``: it stopped its worker, and would again)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def claim_run(pending_id: int) -> None:
+    """Mark the upload's run as started (committed first, so it outlives a killed worker).
+
+    Raises :class:`RunRefusedError` when a run is marked already: still going, or never finished.
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(PendingImport)
+        .where(PendingImport.id == pending_id, PendingImport.preview_started_at.is_(None))
+        .values(preview_started_at=now)
+    ).rowcount
+    started = None
+    if not claimed:
+        started = db.session.scalar(
+            select(PendingImport.preview_started_at).where(PendingImport.id == pending_id)
+        )
+    db.session.commit()
+    if claimed:
+        return
+    if started is not None:
+        started = started if started.tzinfo else started.replace(tzinfo=now.tzinfo)
+        if now - started < RUN_GRACE:
+            raise RunRefusedError("running")
+    raise RunRefusedError("stopped")
+
+
+def release_run(pending_id: int) -> None:
+    """The run finished (with or without errors): the upload may be previewed again."""
+    db.session.execute(
+        update(PendingImport).where(PendingImport.id == pending_id).values(preview_started_at=None)
+    )
+    db.session.commit()
 
 
 def import_targets() -> dict[str, list[tuple[str, str]]]:
@@ -99,7 +145,8 @@ def run_pending(
     """Import the upload; a dry run rolls back. Returns (result, target label).
 
     Raises :class:`CsvImportError` (after rolling back) when any row is bad, and its
-    ``OutsideRowsError`` when rows lie outside the process unless ``accept_outside``.
+    ``OutsideRowsError`` when rows lie outside the process unless ``accept_outside``;
+    :class:`RunRefusedError` when the upload is being run, or its last run never finished.
     """
     kind, status, filename = pending.kind, pending.status, pending.filename
     pending_id, content = pending.id, pending.content
@@ -110,6 +157,7 @@ def run_pending(
         importer, options = import_violence_csv, {"accept_outside": accept_outside}
     else:
         importer, options = import_releases_csv, {}
+    claim_run(pending_id)
     try:
         with (
             audit_context(db.session, action="import", actor=actor),
@@ -126,11 +174,13 @@ def run_pending(
         raise CsvImportError([RowError(1, "status", str(error))]) from None
     except Exception:
         db.session.rollback()
+        release_run(pending_id)
         raise
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    release_run(pending_id)  # after an import the row is gone, and this changes nothing
     return result, label
 
 
