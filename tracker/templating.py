@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.services.figures.wording import honest_percent
+
 
 def number(value) -> str:
     """1234 -> "1,234"; None -> "–"."""
@@ -12,11 +14,11 @@ def number(value) -> str:
     return f"{value:,}"
 
 
-def percent(value, digits: int = 0) -> str:
-    """98.34 -> "98 %"; rounded for display only."""
+def percent(value, digits: int | None = None) -> str:
+    """98.34 -> "98 %"; 100.5 -> "100.5 %"; rounded for display only (see honest_percent)."""
     if value is None:
         return "–"
-    return f"{value:.{digits}f} %"
+    return honest_percent(value, digits)
 
 
 def long_date(value: date | None) -> str:

@@ -129,7 +129,7 @@ def build_progress(board: Dashboard) -> Chart | None:
         prefix = "up to " if commitment.target_is_maximum else ""
         parts.append(
             f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
-            f"{commitment.target:,} ({item.percent or 0:.0f} %)"
+            f"{commitment.target:,} ({wording.honest_percent(item.percent or 0)})"
             f" as of {wording.long_date(item.as_of)}"
         )
     figure = charts.progress_figure(
