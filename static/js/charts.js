@@ -25,34 +25,34 @@
     return lines.join("<br>");
   }
 
-  // Height of a horizontal legend stacked one entry a line: ~30 px an entry, 16 px an extra line.
-  function legendHeight(figure) {
-    var height = 0;
-    (figure.data || []).concat(figure.layout.shapes || []).forEach(function (item) {
-      var isShape = item.type === "rect" || item.type === "line";
-      var shown = item.showlegend === undefined ? !isShape : item.showlegend;
-      if (item.name && shown) { height += 30 + 16 * (item.name.split("<br>").length - 1); }
-    });
-    return height;
-  }
-
   function fitLegend(element, figure) {
     var layout = figure.layout;
     var width = element.clientWidth;
     (figure.data || []).forEach(function (trace) { if (trace.name) { trace.name = wrap(trace.name, width); } });
     (layout.shapes || []).forEach(function (shape) { if (shape.name) { shape.name = wrap(shape.name, width); } });
-    // On a phone a horizontal legend under the plot (y < 0) wraps onto several lines and covers
-    // the x-axis title. There, anchor it to the bottom of the chart's box and leave it room.
-    var legend = layout.legend;
-    if (legend && legend.orientation === "h" && legend.y < 0 && width < 560) {
-      var margin = Object.assign({}, layout.margin || {});
-      var room = legendHeight(figure) + (margin.b === 0 ? 10 : 50);
-      margin.b = (margin.b === undefined ? 40 : margin.b) + room;
-      layout.margin = margin;
-      layout.legend = Object.assign({}, legend, { yref: "container", y: 0, yanchor: "bottom" });
-      // The plot keeps its own height; the legend's lines are added under it.
-      layout.height = (layout.height || 400) + room;
-    }
+  }
+
+  // A horizontal legend under the plot grows with its entries (several rows on a phone) and
+  // would then cover the x-axis title or be cut off at the bottom. Once drawn, measure it and,
+  // if so, anchor it to the bottom of the chart's box and make the box taller by what it needs.
+  function roomForLegend(element) {
+    var full = element._fullLayout;
+    var scroll = element.querySelector(".legend .scrollbox");
+    var background = element.querySelector(".legend .bg");
+    if (!full || !scroll || !background || !full.legend || full.legend.orientation !== "h") { return; }
+    var content = scroll.getBBox().height;  // every entry, even those scrolled out of view
+    var legendBox = background.getBoundingClientRect();
+    var svgBox = element.querySelector(".main-svg").getBoundingClientRect();
+    var title = element.querySelector(".g-xtitle text, .g-x2title text");
+    var overlaps = title && title.getBoundingClientRect().bottom > legendBox.top - 2;
+    var clipped = legendBox.height + 1 < content || legendBox.bottom > svgBox.bottom + 1;
+    if (!overlaps && !clipped) { return; }
+    var axisRoom = title ? 64 : 16;
+    var bottom = Math.ceil(content) + axisRoom;
+    return window.Plotly.relayout(element, {
+      "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "legend.maxheight": 1,
+      "margin.b": bottom, height: full.height - full.margin.b + bottom
+    });
   }
 
   // A map keeps the shape of the area it shows: its height follows its width.
@@ -61,10 +61,8 @@
     if (!meta || !meta.aspect) { return; }
     var layout = figure.layout;
     var margin = Object.assign({}, layout.margin || {});
-    if (element.clientWidth >= 560) {  // narrower, fitLegend already made room
-      margin.b = (margin.b || 0) + 50;
-      layout.legend = Object.assign({}, layout.legend, { yref: "container", y: 0, yanchor: "bottom" });
-    }
+    margin.b = (margin.b || 0) + 40;
+    layout.legend = Object.assign({}, layout.legend, { yref: "container", y: 0, yanchor: "bottom" });
     layout.margin = margin;
     var mapHeight = element.clientWidth * meta.aspect;
     var lon = layout.geo && layout.geo.lonaxis && layout.geo.lonaxis.range;
@@ -108,6 +106,8 @@
     fitLegend(element, figure);
     fitMap(element, figure);
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      return roomForLegend(element);
+    }).then(function () {
       return widenBands(element);
     }).then(function () {
       element.dataset.drawn = "true";

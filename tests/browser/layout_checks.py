@@ -59,6 +59,13 @@ CLIPPED_CHART_TEXT = """() => {
         problems.push(chart.id + ': legend entry cut off: ' + text.textContent);
       }
     }
+    const xTitle = chart.querySelector('.g-xtitle text, .g-x2title text');
+    if (legendBox && xTitle) {
+      const t = xTitle.getBoundingClientRect();
+      const apart = t.bottom <= legendBox.top + 1 || t.top >= legendBox.bottom - 1 ||
+        t.right <= legendBox.left || t.left >= legendBox.right;
+      if (!apart) { problems.push(chart.id + ': the legend covers the x-axis title'); }
+    }
     for (const text of chart.querySelectorAll('.annotation-text, .g-gtitle text')) {
       if (!inside(text.getBoundingClientRect(), box)) {
         problems.push(chart.id + ': label cut off: ' + text.textContent);
