@@ -119,6 +119,22 @@
 
   document.querySelectorAll(".chart[data-figure]").forEach(draw);
 
+  // Copy buttons of the cite and embed boxes (the text stays selectable without them).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = "Copied"; };
+      source.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(source.value).then(done, function () {});
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
+
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {
       if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
