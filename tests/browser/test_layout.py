@@ -8,7 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.layout_checks import CLIPPED_CHART_TEXT, OVERFLOWING_TEXT, wait_for_charts
+from tests.browser.layout_checks import (
+    CLIPPED_CHART_TEXT,
+    OVERFLOWING_TEXT,
+    axe_violations,
+    wait_for_charts,
+)
 from tracker.extensions import db
 from tracker.services.figures.public import find_process
 
@@ -58,3 +63,40 @@ def test_a_one_week_band_on_a_three_year_axis_stays_visible(demo, page):
         ".map(r => r.width)"
     )
     assert len(widths) == 2 and min(widths) >= 5.5
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "path",
+    ["/compare", f"/embed/processes/{SLUG}/charts/progress", f"/embed/processes/{SLUG}/charts/map"],
+)
+def test_new_pages_fit_every_width(demo, page, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page.base_url + path)
+    wait_for_charts(page)
+    assert page.evaluate(OVERFLOWING_TEXT) == []
+    assert page.evaluate(CLIPPED_CHART_TEXT) == []
+    assert page.watch.console_errors == [] and page.watch.outside_requests == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/compare", f"/embed/processes/{SLUG}/charts/violence", f"/processes/{SLUG}"]
+)
+def test_axe_finds_nothing_on_the_new_pages_and_boxes(demo, page, path):
+    page.goto(page.base_url + path)
+    wait_for_charts(page)
+    for box in page.locator("details.share").all():  # the cite and embed boxes, opened
+        box.evaluate("d => { d.open = true; }")
+    assert axe_violations(page) == []
+
+
+def test_copy_buttons_appear_with_the_script_and_copy_the_reference(demo, page, browser):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{page.base_url}/processes/{SLUG}")
+    page.locator("#cite-progress summary").click()
+    button = page.locator("button[data-copy='cite-progress-text']")
+    expect(button).to_have_text("Copy the reference")
+    button.click()
+    expect(button).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Peace Process Tracker. “Cumulative prisoner releases")
