@@ -96,7 +96,7 @@ def commitment_data(ids, **overrides) -> dict:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"deadline": "2020-02-01"}, "must be after the agreement was signed (29 Feb 2020)"),
+        ({"deadline": "2020-02-01"}, "must not be before the agreement was signed (29 Feb 2020)"),
         ({"target": ""}, "is required for a prisoner release"),
         ({"target": "0"}, "must be positive; got 0"),
         (

@@ -125,7 +125,7 @@ def test_each_rule_has_its_message_and_nothing_is_written(app, client, ids, fiel
 
 def test_fatality_estimates_must_surround_the_best_estimate(client, ids):
     response = post(client, NEW, report_data(ids, fatalities="5", fatalities_low="7"))
-    assert "fatalities_low (7) is more than fatalities (5)" in text_of(response)
+    assert "Low estimate (7) is more than fatalities (5)" in text_of(response)
 
 
 def test_values_and_claims_are_kept_after_an_error(client, ids):

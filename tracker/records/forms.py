@@ -40,7 +40,7 @@ def loose(value: Any) -> Any:
     """Select coercion that never fails: ids become ints, blanks None, anything else stays."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
         return int(value)
     return str(value)
 
@@ -200,7 +200,7 @@ class ProcessForm(RecordForm):
     region = StringField("Region")
     description = TextAreaField("Description")
     layout = (("Process", ("slug", "name", "region", "description")),)
-    hints = {"slug": "Letters a-z, digits and hyphens, e.g. afghanistan-2020"}
+    hints = {"slug": "Letters a-z, digits and single hyphens, e.g. afghanistan-2020"}
 
 
 class PartyForm(RecordForm):
@@ -222,7 +222,7 @@ class AgreementForm(SourcesMixin, RecordForm):
     )
     layout = (("Agreement", ("process_id", "key", "title", "signed_on", "signatories", "summary")),)
     hints = {
-        "key": "Letters a-z, digits and hyphens, e.g. doha",
+        "key": "Letters a-z, digits and single hyphens, e.g. doha",
         "signed_on": DATE_HINT,
         "signatories": "Hold Ctrl (or Cmd) to choose several.",
     }
@@ -253,9 +253,9 @@ class CommitmentForm(RecordForm):
         ),
     )
     hints = {
-        "key": "Letters a-z, digits and hyphens, e.g. gov-releases",
+        "key": "Letters a-z, digits and single hyphens, e.g. gov-releases",
         "target": "For a countable term: a whole number such as 5000",
-        "deadline": "After the signing. " + DATE_HINT,
+        "deadline": "On or after the signing. " + DATE_HINT,
         "period_start": DATE_HINT,
     }
 

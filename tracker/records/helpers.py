@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, render_template, request
@@ -10,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.extensions import db
 from tracker.models import Agreement, Claim, Commitment, Party, PeaceProcess, ViolenceReport
+from tracker.models.base import MAX_ID
 from tracker.records.forms import FORMS, RecordForm, options
 from tracker.services.entry import save as entry
 from tracker.services.entry.registry import KINDS
@@ -37,7 +39,9 @@ def get_record(kind: Kind, record_id: int) -> Any:
 def submitted_int(name: str) -> int | None:
     """An integer from the submitted form (version, event ids); None when absent or bad."""
     value = request.form.get(name, "")
-    return int(value) if value.isdigit() else None
+    if not re.fullmatch(r"[0-9]{1,10}", value) or int(value) > MAX_ID:
+        return None  # past the integer columns: no version or event has such a number
+    return int(value)
 
 
 def active_processes() -> list[PeaceProcess]:
@@ -170,7 +174,7 @@ def _fill_claims(form, record) -> None:
                 "actor": claim.actor,
                 "stance": claim.stance,
                 "stated_on": claim.stated_on.isoformat() if claim.stated_on else "",
-                "source_url": claim.sources[0].url if claim.sources else "",
+                "source_url": "; ".join(source.url for source in claim.sources),
                 "notes": claim.notes,
             }
         )

@@ -157,8 +157,15 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
             for url in state.get("sources") or []
         ]
     if kind.claims:
+        # Audit snapshots (audit.claim_snapshot) -> claims shaped by the claim rules.
         clean["claims"] = [
-            {**claim, "stated_on": _parse_date(claim.get("stated_on"))}
+            {
+                "actor": claim.get("actor"),
+                "stance": claim.get("stance"),
+                "date": _parse_date(claim.get("stated_on")),
+                "notes": claim.get("notes") or "",
+                "source_url": [claim["source_url"]] if claim.get("source_url") else [],
+            }
             for claim in state.get("claims") or []
         ]
     for name in kind.relations:

@@ -103,7 +103,7 @@ def parse_sources(rows: list[Mapping[str, Any]], prefix: str = "sources") -> tup
             continue
         try:
             publisher = fields.text(200)(values["publisher"])
-            title = fields.text(1000)(values["title"])
+            title = fields.text(fields.MAX_TITLE)(values["title"])
         except fields.FieldError as error:
             errors[f"{prefix}-{index}-title"] = f"Source details {error}"
             continue
@@ -113,22 +113,14 @@ def parse_sources(rows: list[Mapping[str, Any]], prefix: str = "sources") -> tup
     return clean, errors
 
 
-CLAIM_PARSERS = {
-    "actor": fields.required_text(fields.MAX_NAME),
-    "stance": fields.choice(("claimed", "denied")),
-    "stated_on": fields.optional_date,
-    "notes": fields.text(fields.MAX_NOTES),
-    "source_url": fields.optional(fields.url),
-}
-
-
 def parse_claims(rows: list[Mapping[str, Any]]) -> tuple[list, dict]:
     """Claim rows (actor, stance, date, source) -> clean rows and errors; empty rows skipped."""
     clean, errors = [], {}
     for index, row in enumerate(rows[:MAX_CLAIMS]):
         if all(fields.is_blank(row.get(key)) for key in ("actor", "stated_on", "source_url")):
             continue
-        values, row_errors = fields.parse_fields(row, CLAIM_PARSERS)
+        # The claim rules of bundles and CSV rows; the form names the date ``stated_on``.
+        values, row_errors = fields.parse_fields(row, fields.CLAIM_FIELDS, {"date": "stated_on"})
         for name, message in row_errors.items():
             label = {"stated_on": "date", "source_url": "source URL"}.get(name, name)
             errors[f"claims-{index}-{name}"] = f"Claim {index + 1}: {label} {message}"
@@ -183,10 +175,15 @@ def write_claims(report: Any, rows: list[Mapping[str, Any]]) -> None:
         else:
             claim = Claim(actor=row["actor"], stance=row["stance"])
             report.claims.append(claim)
-        for name in ("actor", "stance", "stated_on", "notes"):
-            if getattr(claim, name) != row[name]:
-                setattr(claim, name, row[name])
-        sources = [cache.get(row["source_url"])] if row["source_url"] else []
+        for name, value in (
+            ("actor", row["actor"]),
+            ("stance", row["stance"]),
+            ("stated_on", row["date"]),
+            ("notes", row["notes"]),
+        ):
+            if getattr(claim, name) != value:
+                setattr(claim, name, value)
+        sources = [cache.get(url) for url in row["source_url"]]
         if [id(s) for s in claim.sources] != [id(s) for s in sources]:
             claim.sources = sources
     del report.claims[len(rows) :]

@@ -50,9 +50,21 @@ class PrefetchedSources(SourceCache):
         return source
 
 
+# What a re-import recognises a record by (archived ones included), in one place for the
+# per-row writers, these batched look-ups and the CSV imports' check for a row given twice.
+# A violence report with an ``event_id_cnty`` is known by that id; one without, by these.
+VIOLENCE_IDENTITY = ("event_date", "location", "event_type", "actor1")
+RELEASE_IDENTITY = ("date", "kind", "count", "location")
+
+
 def violence_key(values: dict[str, Any]) -> tuple:
     """What a report without ``event_id_cnty`` is known by: date, place, type, first actor."""
-    return (values["event_date"], values["location"], values["event_type"], values["actor1"])
+    return tuple(values[name] for name in VIOLENCE_IDENTITY)
+
+
+def identity(model: type, names: tuple[str, ...], values: dict[str, Any]) -> list:
+    """SQL conditions matching ``values`` on the identity columns ``names`` of ``model``."""
+    return [getattr(model, name) == values[name] for name in names]
 
 
 def violence_lookup(
@@ -76,12 +88,7 @@ def violence_lookup(
         query = in_process.where(ViolenceReport.event_id_cnty.in_(ids)).options(*loaded)
         by_id = {record.event_id_cnty: record for record in db.session.scalars(query)}
     if keys:
-        columns = (
-            ViolenceReport.event_date,
-            ViolenceReport.location,
-            ViolenceReport.event_type,
-            ViolenceReport.actor1,
-        )
+        columns = [getattr(ViolenceReport, name) for name in VIOLENCE_IDENTITY]
         query = (
             in_process.where(ViolenceReport.event_id_cnty.is_(None), tuple_(*columns).in_(keys))
             .options(*loaded)
@@ -101,7 +108,7 @@ def violence_lookup(
 
 def release_key(values: dict[str, Any]) -> tuple:
     """What a release record is known by: date, kind, count and place."""
-    return (values["date"], values["kind"], values["count"], values["location"])
+    return tuple(values[name] for name in RELEASE_IDENTITY)
 
 
 def release_lookup(
@@ -111,12 +118,7 @@ def release_lookup(
     keys = {release_key(release) for release in releases}
     by_key: dict[tuple, ReleaseRecord] = {}
     if keys:
-        columns = (
-            ReleaseRecord.date,
-            ReleaseRecord.kind,
-            ReleaseRecord.count,
-            ReleaseRecord.location,
-        )
+        columns = [getattr(ReleaseRecord, name) for name in RELEASE_IDENTITY]
         query = (
             select(ReleaseRecord)
             .where(ReleaseRecord.commitment_id == commitment_id, tuple_(*columns).in_(keys))

@@ -4,11 +4,15 @@ create or update it. Shared by the bundle import and the CSV imports (which pass
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Claim, Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.entry.sources import SourceCache, assign
+from tracker.services.interchange.batch import RELEASE_IDENTITY, VIOLENCE_IDENTITY, identity
 from tracker.services.interchange.bundle import ImportCounts
 
 
@@ -24,10 +28,7 @@ def find_release(commitment: Commitment, values: dict) -> ReleaseRecord | None:
     return db.session.scalar(
         select(ReleaseRecord).where(
             ReleaseRecord.commitment_id == commitment.id,
-            ReleaseRecord.date == values["date"],
-            ReleaseRecord.kind == values["kind"],
-            ReleaseRecord.count == values["count"],
-            ReleaseRecord.location == values["location"],
+            *identity(ReleaseRecord, RELEASE_IDENTITY, values),
         )
     )
 
@@ -51,6 +52,15 @@ def write_release(
     return record
 
 
+def claims_from_lists(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A report's ``claimed_by`` and ``denied_by`` actors as claims shaped by CLAIM_FIELDS."""
+    return [
+        {"actor": actor, "stance": stance, "date": None, "notes": "", "source_url": []}
+        for stance, column in (("claimed", "claimed_by"), ("denied", "denied_by"))
+        for actor in report.get(column, [])
+    ]
+
+
 def find_violence(process: PeaceProcess, values: dict) -> ViolenceReport | None:
     """The report a re-import means: same ``event_id_cnty``, else same date, place, type, actor."""
     query = select(ViolenceReport).where(ViolenceReport.process_id == process.id)
@@ -59,10 +69,7 @@ def find_violence(process: PeaceProcess, values: dict) -> ViolenceReport | None:
     else:
         query = query.where(
             ViolenceReport.event_id_cnty.is_(None),
-            ViolenceReport.event_date == values["event_date"],
-            ViolenceReport.location == values["location"],
-            ViolenceReport.event_type == values["event_type"],
-            ViolenceReport.actor1 == values["actor1"],
+            *identity(ViolenceReport, VIOLENCE_IDENTITY, values),
         )
     return db.session.scalars(query.limit(1)).first()
 

@@ -16,6 +16,7 @@ from tracker.models.base import (
     ACLED_EVENT_TYPES,
     CLAIM_STANCES,
     DATE_PRECISION,
+    MAX_ID,
     RELEASE_KINDS,
     VERIFICATION,
 )
@@ -23,9 +24,21 @@ from tracker.models.base import (
 MAX_NOTES = 10_000
 MAX_NAME = 300
 MAX_URL = 2000
+# A source's title: long enough for any headline or report title (bundles have always taken 2000).
+MAX_TITLE = 2000
 ACLED_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
-# A process slug: lower-case letters, digits and hyphens. Nothing else can name a process.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+# A slug or key: lower-case letters and digits in words joined by single hyphens, at most 80
+# characters ("afghanistan-2020", "gov-releases"). Not "a--b", "-a" or "a-": such names are
+# typing slips, and refusing them keeps every address unambiguous. Nothing else names a process.
+SLUG = re.compile(r"(?=.{1,80}$)[a-z0-9]+(-[a-z0-9]+)*")
+SLUG_RULE = "may use only letters a-z, digits and single hyphens"
+# Every stored date lies in this range: wide enough for any peace process, narrow enough that
+# date arithmetic (weeks, projections, axes) never leaves what Python and the databases hold.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+# The largest count, target, estimate or fatality figure accepted: far above any prisoner
+# release or single event on record, far below what the integer columns hold.
+MAX_COUNT = 10_000_000
 
 
 class FieldError(ValueError):
@@ -35,6 +48,24 @@ class FieldError(ValueError):
 def is_slug(value: Any) -> bool:
     """Whether ``value`` could be a process slug."""
     return isinstance(value, str) and SLUG.fullmatch(value) is not None
+
+
+def slug(value: Any) -> str:
+    """A slug or key (see :data:`SLUG`); surrounding spaces are dropped and capitals lowered."""
+    cleaned = required_text(80)(value).lower()
+    if not is_slug(cleaned):
+        raise FieldError(SLUG_RULE)
+    return cleaned
+
+
+def record_id(value: Any) -> int | None:
+    """A submitted row id (12 or "12", ASCII digits) within the database's integer range, else
+    None: a larger number names no row, and the database would fail on it rather than say so."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,10}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_ID else None
 
 
 def is_blank(value: Any) -> bool:
@@ -83,6 +114,11 @@ def parse_date(value: Any, allow_future: bool = False) -> date:
             raise FieldError(f"{raw!r} is not a date; use 2020-04-09 or 09 April 2020")
     if not allow_future and parsed > date.today():
         raise FieldError(f"{parsed.isoformat()} is in the future")
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        raise FieldError(
+            f"{parsed.isoformat()} is outside the years the tracker holds "
+            f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})"
+        )
     return parsed
 
 
@@ -91,8 +127,8 @@ def optional_date(value: Any) -> date | None:
     return None if is_blank(value) else parse_date(value)
 
 
-def integer(minimum: int = 0) -> Callable[[Any], int]:
-    """A parser for whole numbers of at least ``minimum`` (``"1,000"`` is accepted)."""
+def integer(minimum: int = 0, maximum: int = MAX_COUNT) -> Callable[[Any], int]:
+    """A parser for whole numbers from ``minimum`` to ``maximum`` (``"1,000"`` is accepted)."""
 
     def parse(value: Any) -> int:
         if is_blank(value):
@@ -103,15 +139,18 @@ def integer(minimum: int = 0) -> Callable[[Any], int]:
             number = value
         elif isinstance(value, float) and value.is_integer():
             number = int(value)
-        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d[\d,]*\s*", value):
-            number = int(value.replace(",", ""))
+        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9][0-9,]*\s*", value):
+            digits = value.strip().replace(",", "")
+            if len(digits.lstrip("+-")) > 20:  # out of range anyway; int() refuses 4,300 digits
+                raise FieldError(f"must be from {minimum:,} to {maximum:,}")
+            number = int(digits)
         else:
             raise FieldError(f"{value!r} is not a whole number")
         if number < minimum:
             kind = "positive" if minimum == 1 else f"at least {minimum}"
             raise FieldError(f"must be {kind}; got {number}")
-        if number > 2_000_000_000:
-            raise FieldError(f"{number} is too large")
+        if number > maximum:
+            raise FieldError(f"must be at most {maximum:,}; got {number:,}")
         return number
 
     return parse
@@ -210,25 +249,36 @@ def actor_list(value: Any) -> list[str]:
 
 
 def check_range(low: Any, middle: Any, high: Any, names: tuple[str, str, str]) -> dict[str, str]:
-    """Errors, by field, when low <= middle <= high does not hold."""
+    """Errors, by field, when low estimate <= best figure <= high estimate does not hold.
+
+    The message reads the same in a form, a CSV row and a bundle: "Low estimate (150) is more
+    than count (100)".
+    """
     errors = {}
     if low is not None and middle is not None and low > middle:
-        errors[names[0]] = f"{names[0]} ({low}) is more than {names[1]} ({middle})"
+        errors[names[0]] = f"Low estimate ({low}) is more than {names[1]} ({middle})"
     if high is not None and middle is not None and high < middle:
-        errors[names[2]] = f"{names[2]} ({high}) is less than {names[1]} ({middle})"
+        errors[names[2]] = f"High estimate ({high}) is less than {names[1]} ({middle})"
     return errors
 
 
 def parse_fields(
-    raw: Mapping[str, Any], parsers: Mapping[str, Callable[[Any], Any]]
+    raw: Mapping[str, Any],
+    parsers: Mapping[str, Callable[[Any], Any]],
+    names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Run each field's parser; return the clean values and the errors by field name."""
+    """Run each field's parser; return the clean values and the errors by field name.
+
+    ``names`` maps a parser's field to the name the input uses for it (a form's ``stated_on``
+    for a claim's ``date``); errors are keyed by the input's name.
+    """
     clean, errors = {}, {}
     for name, parser in parsers.items():
+        given = (names or {}).get(name, name)
         try:
-            clean[name] = parser(raw.get(name))
+            clean[name] = parser(raw.get(given))
         except FieldError as error:
-            errors[name] = str(error)
+            errors[given] = str(error)
     return clean, errors
 
 

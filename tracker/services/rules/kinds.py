@@ -1,12 +1,14 @@
 """The record kinds researchers enter: their fields, cross-field rules and warnings.
 
-Field parsers come from :mod:`tracker.services.rules.fields` so a form, a CSV row and a bundle
-accept and refuse the same values with the same messages.
+One rule set per record kind: the ``*_FIELDS`` parsers and the ``*_rules`` cross-field checks
+below are used by the forms (through :mod:`tracker.services.entry.registry`), the bundle import
+and, for release records and violence reports, the CSV imports, so a value is accepted or
+refused everywhere with the same message. Field parsers come from
+:mod:`tracker.services.rules.fields`.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -22,6 +24,7 @@ from tracker.models import (
     Source,
     ViolenceReport,
 )
+from tracker.models.base import COMMITMENT_KINDS, PARTY_KINDS
 from tracker.services.entry.save import Warning
 from tracker.services.figures.progress import ALL_CURRENT, progress_on
 from tracker.services.rules import fields
@@ -35,23 +38,12 @@ def reference(model: type, required: bool = True):
             if required:
                 raise fields.FieldError("is required; choose one")
             return None
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise fields.FieldError("is not one of the choices") from None
-        if db.session.get(model, number) is None:
+        number = fields.record_id(value)
+        if number is None or db.session.get(model, number) is None:
             raise fields.FieldError("is not one of the choices")
         return number
 
     return parse
-
-
-def key(value: Any) -> str:
-    """A short identifier: lower-case letters, digits and hyphens (a slug or a bundle key)."""
-    cleaned = fields.required_text(80)(value).lower()
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cleaned):
-        raise fields.FieldError("may use only letters a-z, digits and single hyphens")
-    return cleaned
 
 
 def boolean(value: Any) -> bool:
@@ -75,6 +67,13 @@ def future_date(value: Any) -> date | None:
     return None if fields.is_blank(value) else fields.parse_date(value, allow_future=True)
 
 
+def status_scale(value: Any) -> int:
+    """An implementation status on the PAM scale, 0 to 3; required."""
+    if fields.is_blank(value):
+        raise fields.FieldError("is required; choose 0, 1, 2 or 3")
+    return fields.scale(0, 3, None)(value)
+
+
 def day(value: date) -> str:
     """2020-02-01 -> "1 Feb 2020", as the pages write dates."""
     return f"{value.day} {value:%b %Y}"
@@ -89,6 +88,8 @@ def _taken(model: type, record: Any, **where: Any) -> bool:
 
 
 # --- Release records ---------------------------------------------------------------------
+
+NOT_A_RELEASE_TERM = "release records belong to prisoner_release commitments only"
 
 RELEASE_PARSERS = {
     "commitment_id": reference(Commitment),
@@ -109,12 +110,8 @@ def check_release(clean: dict, record: Any) -> dict[str, str]:
         clean["count_high"],
         ("count_low", "count", "count_high"),
     )
-    errors = {
-        name: message.replace("count_low", "Low estimate").replace("count_high", "High estimate")
-        for name, message in errors.items()
-    }
     if db.session.get(Commitment, clean["commitment_id"]).kind != "prisoner_release":
-        errors["commitment_id"] = "must be a prisoner release commitment"
+        errors["commitment_id"] = NOT_A_RELEASE_TERM
     return errors
 
 
@@ -218,6 +215,89 @@ def warn_violence(clean: dict, record: Any) -> list[Warning]:
 
 
 # --- Processes, parties, agreements, commitments, status changes, milestones, sources ----
+# Fields by the names of the bundle (and of the model); the forms add their references by id,
+# the bundle its references by party name and key.
+
+PROCESS_FIELDS = {
+    "slug": fields.slug,
+    "name": fields.required_text(200),
+    "region": fields.text(200),
+    "description": fields.text(fields.MAX_NOTES),
+}
+PARTY_FIELDS = {
+    "name": fields.required_text(200),
+    "short_name": fields.text(80),
+    "kind": fields.choice(PARTY_KINDS, "other"),
+}
+AGREEMENT_FIELDS = {
+    "key": fields.slug,
+    "title": fields.required_text(300),
+    "signed_on": fields.optional_date,
+    "summary": fields.text(fields.MAX_NOTES),
+}
+COMMITMENT_FIELDS = {
+    "key": fields.slug,
+    "kind": fields.choice(COMMITMENT_KINDS),
+    # A term says what was promised: a bare key and target would be unreadable on the pages.
+    "description": fields.required_text(fields.MAX_NOTES),
+    "target": fields.optional(fields.integer(1)),
+    "target_is_maximum": boolean,
+    "unit": fields.text(80),
+    # Deadlines and reduction periods may be agreed ahead; baselines lie in the past.
+    "deadline": future_date,
+    "period_start": future_date,
+    "period_end": future_date,
+    "baseline_start": fields.optional_date,
+    "baseline_end": fields.optional_date,
+}
+STATUS_CHANGE_FIELDS = {
+    "changed_on": fields.parse_date,
+    "status": status_scale,
+    "notes": fields.text(fields.MAX_NOTES),
+}
+MILESTONE_FIELDS = {
+    "date": fields.parse_date,
+    "end_date": future_date,
+    "title": fields.required_text(300),
+    "notes": fields.text(fields.MAX_NOTES),
+}
+SOURCE_FIELDS = {
+    "url": fields.url,
+    "publisher": fields.text(200),
+    "title": fields.text(fields.MAX_TITLE),
+    "published_on": fields.optional_date,
+    "accessed_on": fields.optional_date,
+}
+
+
+def commitment_rules(clean: dict, signed_on: date | None) -> dict[str, str]:
+    """A commitment's cross-field rules, whether it comes from a form or a bundle.
+
+    - The deadline is not before the signing: a term due "on signature" has the signing day
+      as its deadline (PA-X codes many such terms), so that day itself is allowed.
+    - A period and a baseline period end on or after their start.
+    - A prisoner release has a target: progress is counted against it.
+    """
+    errors = {}
+    deadline = clean.get("deadline")
+    if deadline and signed_on and deadline < signed_on:
+        errors["deadline"] = f"must not be before the agreement was signed ({day(signed_on)})"
+    for start, end, label in (
+        ("period_start", "period_end", "Period"),
+        ("baseline_start", "baseline_end", "Baseline period"),
+    ):
+        if clean.get(start) and clean.get(end) and clean[end] < clean[start]:
+            errors[end] = f"{label} end must not be before its start"
+    if clean.get("kind") == "prisoner_release" and "target" in clean and not clean["target"]:
+        errors["target"] = "is required for a prisoner release (how many, e.g. 5000)"
+    return errors
+
+
+def milestone_rules(clean: dict) -> dict[str, str]:
+    """A milestone's end date, when it has one, is not before its date."""
+    if clean.get("end_date") and clean.get("date") and clean["end_date"] < clean["date"]:
+        return {"end_date": "must not be before the date"}
+    return {}
 
 
 def check_process(clean: dict, record: Any) -> dict[str, str]:
@@ -235,8 +315,8 @@ def check_party(clean: dict, record: Any) -> dict[str, str]:
 
 
 def parties_by_id(ids: list) -> list[Party]:
-    """Parties for a list of submitted ids, in id order."""
-    numbers = sorted({int(i) for i in ids if str(i).isdigit()})
+    """Parties for a list of submitted ids, in id order (ids that cannot exist are dropped)."""
+    numbers = sorted({number for number in map(fields.record_id, ids) if number is not None})
     return list(db.session.scalars(select(Party).where(Party.id.in_(numbers)).order_by(Party.id)))
 
 
@@ -254,32 +334,20 @@ def check_agreement(clean: dict, record: Any) -> dict[str, str]:
 
 
 def check_commitment(clean: dict, record: Any) -> dict[str, str]:
-    """Unique key, parties of the same process, a deadline after the signing, ordered periods."""
-    errors = {}
+    """Unique key, parties of the same process, and :func:`commitment_rules`."""
     agreement = db.session.get(Agreement, clean["agreement_id"])
+    errors = commitment_rules(clean, agreement.signed_on)
     if _taken(Commitment, record, agreement_id=agreement.id, key=clean["key"]):
         errors["key"] = "another commitment of this agreement has this key"
     for name in ("obligated_party_id", "beneficiary_party_id"):
         if clean[name] and db.session.get(Party, clean[name]).process_id != agreement.process_id:
             errors[name] = "must be a party of the agreement's process"
-    if clean["deadline"] and agreement.signed_on and clean["deadline"] <= agreement.signed_on:
-        errors["deadline"] = f"must be after the agreement was signed ({day(agreement.signed_on)})"
-    for start, end, label in (
-        ("period_start", "period_end", "Period"),
-        ("baseline_start", "baseline_end", "Baseline period"),
-    ):
-        if clean[start] and clean[end] and clean[end] < clean[start]:
-            errors[end] = f"{label} end must not be before its start"
-    if clean["kind"] == "prisoner_release" and not clean["target"]:
-        errors["target"] = "is required for a prisoner release (how many, e.g. 5000)"
     return errors
 
 
 def check_status_change(clean: dict, record: Any) -> dict[str, str]:
     """Only non-countable terms take a status by hand, and each change needs a source."""
     errors = {}
-    if clean["status"] is None:
-        errors["status"] = "is required; choose 0, 1, 2 or 3"
     if db.session.get(Commitment, clean["commitment_id"]).is_countable:
         errors["commitment_id"] = "is countable: its status follows from the release records"
     if not clean["sources"]:
@@ -288,10 +356,8 @@ def check_status_change(clean: dict, record: Any) -> dict[str, str]:
 
 
 def check_milestone(clean: dict, record: Any) -> dict[str, str]:
-    """An end date is not before the start."""
-    if clean["end_date"] and clean["end_date"] < clean["date"]:
-        return {"end_date": "must not be before the date"}
-    return {}
+    """See :func:`milestone_rules`."""
+    return milestone_rules(clean)
 
 
 def check_source(clean: dict, record: Any) -> dict[str, str]:
