@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from tests import factories
 from tests.records_support import post
+from tests.test_import_web import DATA, confirm, upload
 from tests.test_records_violence import NEW, ids, report_data  # noqa: F401  - ids is a fixture
+from tracker.extensions import db
 
 
 def blocks(page: str, prefix: str) -> list[str]:
@@ -34,3 +37,34 @@ def test_add_another_source_adds_one_block_and_focuses_it(client, ids):  # noqa:
 def test_a_plain_form_focuses_nothing(client, ids):  # noqa: F811
     page = client.get(NEW).get_data(as_text=True)
     assert "autofocus" not in re.sub(r"data-autofocus", "", page)
+
+
+def test_the_import_preview_button_says_what_confirming_will_do(app, client, auth, make_user):
+    with app.app_context():
+        process = factories.process(slug="afg", name="Afghanistan")
+        db.session.commit()
+        process_id = process.id
+    make_user()
+    auth.login()
+    # Three rows of the real ACLED excerpt, with our claim columns added to the first.
+    lines = (DATA / "acled_afghanistan_2020.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:4]
+    content = "\n".join(
+        [
+            header + ",claimed_by,denied_by",
+            rows[0] + ",ISKP,Taliban",
+            rows[1] + ",,",
+            rows[2] + ",,",
+        ]
+    )
+    first = upload(client, auth, f"violence:{process_id}", content.encode(), "three.csv")
+    assert first.status_code == 302, first.get_data(as_text=True)[-3000:]
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert ">Add 3, update 0, leave 0 unchanged</button>" in page
+    assert '<th scope="col">Claimed by</th>' in page and "<td>ISKP</td>" in page
+    assert "<td>Taliban</td>" in page
+    confirm(client, auth, first.headers["Location"])
+    again = upload(client, auth, f"violence:{process_id}", content.encode(), "three.csv")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert ">Add 0, update 0, leave 3 unchanged</button>" in page  # not "Import 3 rows"
+    assert "Import 3 rows" not in page
