@@ -4,12 +4,14 @@ exactly one blank block and puts the focus (autofocus) in it, keeping every type
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from tests import factories
 from tests.records_support import post
 from tests.test_import_web import DATA, confirm, upload
 from tests.test_records_violence import NEW, ids, report_data  # noqa: F401  - ids is a fixture
 from tracker.extensions import db
+from tracker.models import Commitment, CommitmentStatusChange, Party
 
 
 def blocks(page: str, prefix: str) -> list[str]:
@@ -68,3 +70,38 @@ def test_the_import_preview_button_says_what_confirming_will_do(app, client, aut
     page = client.get(again.headers["Location"]).get_data(as_text=True)
     assert ">Add 0, update 0, leave 3 unchanged</button>" in page  # not "Import 3 rows"
     assert "Import 3 rows" not in page
+
+
+def test_lists_name_the_side_and_process_and_filter_terms_by_name(app, client, ids):  # noqa: F811
+    with app.app_context():
+        term = db.session.get(Commitment, ids["commitment"])
+        term.obligated_party = db.session.get(Party, ids["government"])
+        term.beneficiary_party = db.session.get(Party, ids["taliban"])
+        factories.release(term, date(2020, 4, 13), 361, kind="cumulative", location="Bagram")
+        db.session.add(
+            CommitmentStatusChange(
+                commitment_id=ids["other"], changed_on=date(2020, 9, 12), status=2
+            )
+        )
+        db.session.commit()
+    page = client.get("/manage/release/").get_data(as_text=True)
+    what = (
+        "Islamic Republic of Afghanistan releases Taliban prisoners (Afghanistan 2020): "
+        "running total of 361 on 13 Apr 2020, Bagram"
+    )
+    assert what in text_of_html(page)
+    # The term filter is a picker of names, not a box for an internal number.
+    assert re.search(
+        rf'<option value="{ids["commitment"]}">Afghanistan 2020: Islamic Republic of Afghanistan'
+        r" releases Taliban prisoners</option>",
+        page,
+    )
+    assert "Commitment number" not in page
+    assert '<input type="date" id="filter-date_from"' in page and "placeholder" not in page
+    statuses = text_of_html(client.get("/manage/status/").get_data(as_text=True))
+    assert "Status 2 (intermediate) from 12 Sep 2020" in statuses
+
+
+def text_of_html(page: str) -> str:
+    """The page as a reader sees it: tags removed, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))

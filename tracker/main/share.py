@@ -11,9 +11,11 @@ from flask import abort, render_template, request, url_for
 
 from tracker.main import bp
 from tracker.main.routes import published_or_404
+from tracker.models.base import PAM_STATUS_LABELS
 from tracker.security import embeddable
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard.chart import Chart, DashboardParams
+from tracker.services.dashboard.compare import side_label
 from tracker.services.figures import pace
 from tracker.services.figures.citation import Citation, citation_key
 from tracker.services.figures.progress import Progress
@@ -86,8 +88,17 @@ def headline_sentence(commitment, item: Progress) -> str:
     )
 
 
+def pam_label(status: int) -> str:
+    """0-3 in words: "intermediate"."""
+    return PAM_STATUS_LABELS.get(status, str(status))
+
+
 # Globals rather than a context processor: the macros that use them are imported templates.
-for helper in (chart_citation, headline_citation, headline_sentence, embed_url, embed_snippet):
+# side_label and pam_label name terms and statuses in words on the researchers' pages too.
+for helper in (
+    chart_citation, headline_citation, headline_sentence, embed_url, embed_snippet, side_label,
+    pam_label,
+):  # fmt: skip
     bp.add_app_template_global(helper)
 
 
