@@ -86,7 +86,7 @@ def test_lists_name_the_side_and_process_and_filter_terms_by_name(app, client, i
         db.session.commit()
     page = client.get("/manage/release/").get_data(as_text=True)
     what = (
-        "Islamic Republic of Afghanistan releases Taliban prisoners (Afghanistan 2020): "
+        "Afghanistan 2020 · Islamic Republic of Afghanistan releases Taliban prisoners: "
         "running total of 361 on 13 Apr 2020, Bagram"
     )
     assert what in text_of_html(page)
