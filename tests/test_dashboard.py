@@ -176,7 +176,7 @@ def test_reduction_in_violence_gives_a_change_once_both_periods_have_ten_events(
     assert (row["period_events"], row["baseline_events"]) == (10, 21)
     assert row["events_change_percent"] == -4.8  # 10/7 against 21/14
     assert "10 events and 1 fatality in 7 days (1.43 and 0.14 per day)" in chart.summary
-    assert "events down 4.8 %" in chart.summary and "Too few" not in chart.summary
+    assert "events down 4.8\u00a0%" in chart.summary and "Too few" not in chart.summary
     # Events and fatalities are drawn on two panels (axes), each bar labelled with its count.
     traces = chart.figure["data"]
     assert {t["yaxis"] for t in traces if "events" in t["hovertemplate"]} == {"y"}

@@ -2,6 +2,7 @@
 public pages of a release record and a violence report; published records only."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -26,7 +27,7 @@ def figures(page: str) -> dict[str, dict]:
 
 def text_of(page: str) -> str:
     """The page as a reader sees it, whitespace collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_process_page_has_every_chart_with_caption_table_and_csv_link(demo, client):
@@ -90,8 +91,8 @@ def test_bad_filters_show_a_message_not_an_error(demo, client):
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
     assert "Some filters could not be used" in text
-    assert "The interval must be day, week or month; showing weeks." in text
-    assert "Unknown event type" in text
+    assert "Interval 'year' is not one of: day, week, month; showing weeks." in text
+    assert "Event type 'War' is not one of: Battles" in text
 
 
 def test_unknown_chart_csv_is_a_404(demo, client):

@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
+    from tracker.downloads import bp as downloads_bp
     from tracker.extensions import csrf
     from tracker.imports import bp as imports_bp
     from tracker.main import bp as main_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(imports_bp)
+    app.register_blueprint(downloads_bp)
     app.register_blueprint(records_bp, url_prefix="/manage")
 
 

@@ -34,9 +34,6 @@ def can_see_unpublished() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
-require_admin = require_role("admin")
-
-
 def restrict_blueprint(blueprint, *roles: str) -> None:
     """Every view of ``blueprint``, present and future, needs one of ``roles``.
 

@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import current_app, request
 
 from tracker.models.base import ACLED_EVENT_TYPES, MAX_ID  # noqa: F401 - for openapi
-from tracker.services.figures.violence import INTERVALS, ViolenceFilter
+from tracker.services.figures.violence import ViolenceFilter
+from tracker.services.rules.filters import DEFAULT_INTERVAL, BadFilterError, filters_from_request
 
 MAX_PAGE = 1_000_000
 DEFAULT_PER_PAGE = 50
 # Ids past MAX_ID never reach a view: the app's <int:...> converter stops at it (tracker.routing).
 
 
-class BadParameterError(ValueError):
-    """A query parameter with a value the API cannot use."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(f"{name}: {message}")
-        self.name = name
-        self.message = message
-
-
-def _date(name: str) -> date | None:
-    """An ISO date; empty (``?from=&to=``, as in DOMAIN.md's examples) means no limit."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise BadParameterError(name, f"{raw!r} is not a date such as 2020-04-09")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadParameterError(name, f"{raw!r} is not a real date") from None
+BadParameterError = BadFilterError  # the API's name for a query parameter it cannot use
 
 
 def _integer(name: str, default: int, low: int, high: int) -> int:
@@ -53,19 +34,9 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
 def violence_filter() -> ViolenceFilter:
     """``from``, ``to``, ``event_type`` (repeatable) and ``actor`` as a ViolenceFilter."""
     # A "to" before "from" is an empty range, not an error: the schema cannot say otherwise.
-    date_from, date_to = _date("from"), _date("to")
-    event_types = tuple(request.args.getlist("event_type"))
-    for value in event_types:
-        if value not in ACLED_EVENT_TYPES:
-            raise BadParameterError(
-                "event_type", f"{value!r} is not one of: {', '.join(ACLED_EVENT_TYPES)}"
-            )
-    raw_actor = request.args.get("actor", "")
-    if len(raw_actor) > 300:
-        raise BadParameterError("actor", f"is {len(raw_actor)} characters long; the limit is 300")
-    # NUL can be in no name, and PostgreSQL refuses it in a query: drop it rather than fail.
-    actor = raw_actor.replace("\x00", "").strip() or None
-    return ViolenceFilter(date_from, date_to, event_types, actor)
+    found = filters_from_request(request.args, ("from", "to", "event_type", "actor"))
+    found.raise_first()
+    return found.violence()
 
 
 def pagination() -> tuple[int, int]:
@@ -79,7 +50,6 @@ def pagination() -> tuple[int, int]:
 
 def interval() -> str:
     """``interval``: day, week or month (default week)."""
-    value = request.args.get("interval", "week")
-    if value not in INTERVALS:
-        raise BadParameterError("interval", f"{value!r} is not one of: {', '.join(INTERVALS)}")
-    return value
+    found = filters_from_request(request.args, ("interval",))
+    found.raise_first()
+    return found.values.get("interval", DEFAULT_INTERVAL)

@@ -8,18 +8,18 @@ from tracker.api import bp, params
 from tracker.api.openapi import openapi_document
 from tracker.errors import error_response
 from tracker.extensions import db
-from tracker.models import Commitment, ViolenceReport
-from tracker.services.figures.progress import PUBLIC, commitment_progress
+from tracker.models import ViolenceReport
+from tracker.services.figures.progress import commitment_progress
 from tracker.services.figures.public import (
+    find_commitment,
     find_process,
     iso,
     process_detail,
     process_summary,
     published_processes,
-    visible_commitments,
 )
 from tracker.services.figures.violence import filtered_reports, summary
-from tracker.services.interchange.bundle import violence_to_dict
+from tracker.services.interchange.serializers import violence_item
 
 
 @bp.errorhandler(params.BadParameterError)
@@ -70,13 +70,8 @@ def process(slug: str):
 @bp.get("/commitments/<int:commitment_id>/progress")
 def commitment_progress_view(commitment_id: int):
     """Progress of a published commitment: achieved, percent, projection and the series."""
-    commitment = db.session.get(Commitment, commitment_id)
-    process = commitment.agreement.process if commitment else None
-    if (
-        commitment is None
-        or process.status not in PUBLIC
-        or commitment not in visible_commitments(process)
-    ):
+    commitment = find_commitment(commitment_id)
+    if commitment is None:
         abort(404, f"No published commitment with id {commitment_id}.")
     progress = commitment_progress(commitment)
     return jsonify(
@@ -96,13 +91,6 @@ def commitment_progress_view(commitment_id: int):
             ],
         }
     )
-
-
-def violence_item(report: ViolenceReport) -> dict:
-    """A violence report in the API: its id and the CSV fields by the same names."""
-    item = violence_to_dict(report)
-    del item["status"], item["claims"]
-    return {"id": report.id, **item}
 
 
 @bp.get("/processes/<slug>/violence")

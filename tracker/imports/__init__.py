@@ -1,7 +1,7 @@
-"""Bulk data in and out: CSV uploads with a preview (researchers) and exports (everyone)."""
+"""Bulk data in: CSV uploads with a preview and an import log (researchers)."""
 
 from flask import Blueprint
 
 bp = Blueprint("imports", __name__)
 
-from tracker.imports import exports, routes  # noqa: E402,F401  - routes register on bp
+from tracker.imports import routes  # noqa: E402,F401  - routes register on bp

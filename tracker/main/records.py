@@ -20,8 +20,8 @@ def chart_csv(slug: str, key: str):
     if chart is None:
         abort(404, f"The process has no data for the {key!r} chart.")
     return Response(
-        dashboard.chart_csv(chart),
-        mimetype="text/csv",
+        dashboard.chart_csv_lines(chart),
+        mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{found.slug}-{key}.csv"'},
     )
 

@@ -7,18 +7,16 @@ its CSV and the API can never disagree: the table under a chart and its CSV are 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from tracker.extensions import db
-from tracker.models import Commitment, Milestone, PeaceProcess, ReleaseRecord, ViolenceReport
+from tracker.models import PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.models.base import PAM_STATUS_LABELS
 from tracker.services.dashboard import plot_releases as charts
-from tracker.services.dashboard.chart import (  # noqa: F401  - parse_params is re-exported for views
+from tracker.services.dashboard.board import Board
+from tracker.services.dashboard.chart import (  # noqa: F401  - re-exported for views
     Chart,
     Column,
     DashboardParams,
@@ -26,85 +24,12 @@ from tracker.services.dashboard.chart import (  # noqa: F401  - parse_params is 
 )
 from tracker.services.dashboard.violence import build_map, build_riv, build_violence
 from tracker.services.figures import pace, ratio, score, violence, wording
-from tracker.services.figures.progress import (
-    PUBLIC,
-    Progress,
-    implementation_score,
-    pam_status,
-    progress_for,
-)
-from tracker.services.figures.public import visible_commitments
+from tracker.services.figures.progress import PUBLIC, implementation_score, pam_status
+from tracker.services.figures.public import is_visible_commitment
+from tracker.services.interchange.csvfile import csv_lines
 
 
-class Dashboard:
-    """The inputs shared by a process's charts, each computed once and only when needed."""
-
-    def __init__(self, process: PeaceProcess, params: DashboardParams | None = None):
-        self.process = process
-        self.params = params or DashboardParams()
-
-    @cached_property
-    def commitments(self) -> list[Commitment]:
-        """The process's published commitments."""
-        return visible_commitments(self.process)
-
-    @cached_property
-    def countable(self) -> list[Commitment]:
-        """Published terms with a numeric target (prisoner releases)."""
-        return [c for c in self.commitments if c.is_countable]
-
-    @cached_property
-    def progress(self) -> dict[int, Progress]:
-        """Progress of every countable term, unfiltered (as the API serves it)."""
-        return progress_for(self.countable)
-
-    @cached_property
-    def milestones(self) -> list[Milestone]:
-        """Published milestones."""
-        return [m for m in self.process.milestones if m.status in PUBLIC]
-
-    @cached_property
-    def release_records(self) -> list:
-        """Published release records of the countable terms within the date filter."""
-        return pace.published_releases(
-            [c.id for c in self.countable], self.params.date_from, self.params.date_to
-        )
-
-    @cached_property
-    def violence_count(self) -> violence.RecordCount:
-        """Reports matching the filters and their distinct sources."""
-        return violence.record_count(self.process, self.params.filters)
-
-    def in_range(self, day: date) -> bool:
-        """Whether a date is inside the date filter."""
-        return charts.in_range(day, self.params.date_from, self.params.date_to)
-
-    def chart(self, key: str) -> Chart | None:
-        """One chart by key (None when the process has nothing for it)."""
-        return BUILDERS[key](self)
-
-    def charts(self) -> list[Chart]:
-        """Every chart the process has data or terms for, in page order."""
-        return [chart for key in BUILDERS if (chart := self.chart(key)) is not None]
-
-    def release_chart(self, key, title, summary, figure, columns, rows, **extra) -> Chart:
-        """A chart built on the release records within the date filter."""
-        count = pace.release_count(self.release_records)
-        return Chart(
-            key, title, summary, figure, columns, rows, count.records, count.sources,
-            count.as_of, **extra,
-        )  # fmt: skip
-
-    def violence_chart(self, key, title, summary, figure, columns, rows, **extra) -> Chart:
-        """A chart built on the violence reports matching the filters."""
-        count = self.violence_count
-        return Chart(
-            key, title, summary, figure, columns, rows, count.records, count.sources,
-            count.as_of, **extra,
-        )  # fmt: skip
-
-
-def build_progress(board: Dashboard) -> Chart | None:
+def build_progress(board: Board) -> Chart | None:
     """Cumulative releases of each side against its target."""
     if not board.countable:
         return None
@@ -129,7 +54,7 @@ def build_progress(board: Dashboard) -> Chart | None:
         prefix = "up to " if commitment.target_is_maximum else ""
         parts.append(
             f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
-            f"{commitment.target:,} ({wording.honest_percent(item.percent or 0)})"
+            f"{commitment.target:,} ({wording.percent(item.percent or 0)})"
             f" as of {wording.long_date(item.as_of)}"
         )
     figure = charts.progress_figure(
@@ -166,7 +91,7 @@ def pace_percent(value: int, target: int | None) -> float | None:
     return round(value * 100 / target, 2) if target else None
 
 
-def build_ratio(board: Dashboard) -> Chart | None:
+def build_ratio(board: Board) -> Chart | None:
     """One side's releases over the other's, against the agreed ratio."""
     pair = ratio.exchange_pair(board.countable)
     if pair is None:
@@ -212,7 +137,7 @@ def build_ratio(board: Dashboard) -> Chart | None:
     )  # fmt: skip
 
 
-def build_pace(board: Dashboard) -> Chart | None:
+def build_pace(board: Board) -> Chart | None:
     """Releases per week, and the projection sentence for every countable term."""
     if not board.countable:
         return None
@@ -246,7 +171,7 @@ def build_pace(board: Dashboard) -> Chart | None:
     )  # fmt: skip
 
 
-def build_score(board: Dashboard) -> Chart | None:
+def build_score(board: Board) -> Chart | None:
     """Each agreement's PAM implementation score over time, with its terms' statuses."""
     agreements = [a for a in board.process.agreements if a.status in PUBLIC]
     scores = {}
@@ -268,7 +193,7 @@ def build_score(board: Dashboard) -> Chart | None:
     if not scores:
         return None
     summary = " ".join(
-        f"{a.title}: {points[-1].score:.0f} % on {wording.long_date(points[-1].date)}."
+        f"{a.title}: {wording.percent(points[-1].score)} on {wording.long_date(points[-1].date)}."
         for a, points in scores.items()
     )
     columns = [
@@ -283,7 +208,7 @@ def build_score(board: Dashboard) -> Chart | None:
     )  # fmt: skip
 
 
-def term_statuses(board: Dashboard, on: date | None = None) -> list[dict[str, Any]]:
+def term_statuses(board: Board, on: date | None = None) -> list[dict[str, Any]]:
     """Every published term with its PAM status (0-3) today, for the table under the score."""
     on = on or board.params.date_to or date.today()
     rows = []
@@ -301,7 +226,7 @@ def term_statuses(board: Dashboard, on: date | None = None) -> list[dict[str, An
     return rows
 
 
-BUILDERS: dict[str, Callable[[Dashboard], Chart | None]] = {
+BUILDERS: dict[str, Callable[[Board], Chart | None]] = {
     "progress": build_progress,
     "ratio": build_ratio,
     "pace": build_pace,
@@ -312,28 +237,29 @@ BUILDERS: dict[str, Callable[[Dashboard], Chart | None]] = {
 }
 
 
+class Dashboard(Board):
+    """A process's dashboard: the shared inputs, and every chart built from them."""
+
+    def chart(self, key: str) -> Chart | None:
+        """One chart by key (None when the process has nothing for it)."""
+        return BUILDERS[key](self)
+
+    def charts(self) -> list[Chart]:
+        """Every chart the process has data or terms for, in page order."""
+        return [chart for key in BUILDERS if (chart := self.chart(key)) is not None]
+
+
+def chart_csv_lines(chart: Chart) -> Iterator[str]:
+    """The chart's table as CSV lines: the same rows and columns the page shows."""
+    return csv_lines([column.key for column in chart.columns], chart.rows)
+
+
 def chart_csv(chart: Chart) -> str:
-    """The chart's table as CSV: the same rows and columns the page shows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([column.key for column in chart.columns])
-    for row in chart.rows:
-        writer.writerow([csv_value(row.get(column.key)) for column in chart.columns])
-    return out.getvalue()
+    """The chart's table as one CSV text."""
+    return "".join(chart_csv_lines(chart))
 
 
-def csv_value(value: Any) -> Any:
-    """Dates as ISO strings, record id lists joined by ";", None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    return value
-
-
-def recent_reports(board: Dashboard, limit: int = 50) -> tuple[list, int]:
+def recent_reports(board: Board, limit: int = 50) -> tuple[list, int]:
     """The newest reports matching the filters (each links to its public page), and the total."""
     query = violence.filtered_reports(board.process, board.params.filters)
     reports = list(
@@ -349,7 +275,7 @@ def public_release(process: PeaceProcess, record_id: int) -> ReleaseRecord | Non
     record = db.session.get(ReleaseRecord, record_id)
     if record is None or record.status not in PUBLIC:
         return None
-    if record.commitment not in visible_commitments(process):
+    if not is_visible_commitment(record.commitment, PUBLIC, process):
         return None
     return record
 

@@ -8,11 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.figures import violence
-from tracker.services.rules.fields import FieldError, parse_date
-
-DEFAULT_INTERVAL = "week"
+from tracker.services.rules.filters import DEFAULT_INTERVAL, filters_from_request
 
 
 @dataclass
@@ -47,33 +44,31 @@ class DashboardParams:
         return args
 
 
+CONSEQUENCES = {
+    "from": "showing all dates instead",
+    "to": "showing all dates instead",
+    "event_type": "showing every type",
+    "actor": "showing every actor",
+    "interval": "showing weeks",
+}
+
+
 def parse_params(args: Mapping[str, Any]) -> DashboardParams:
-    """Read ``from``, ``to``, ``event_type`` (repeatable), ``actor`` and ``interval``."""
-    params = DashboardParams()
-    for name, attribute in (("from", "date_from"), ("to", "date_to")):
-        raw = (args.get(name) or "").strip()
-        if raw:
-            try:
-                setattr(params, attribute, parse_date(raw, allow_future=True))
-            except FieldError as error:
-                params.errors[name] = f"{error} Showing all dates instead."
+    """Read ``from``, ``to``, ``event_type`` (repeatable), ``actor`` and ``interval``; a bad
+    one is left out with a message saying so (the page still shows everything else)."""
+    found = filters_from_request(args, CONSEQUENCES)
+    values = found.values
+    params = DashboardParams(
+        date_from=values.get("from"),
+        date_to=values.get("to"),
+        event_types=values.get("event_type", ()),
+        actor=values.get("actor"),
+        interval=values.get("interval", DEFAULT_INTERVAL),
+        errors={name: f"{error}; {CONSEQUENCES[name]}." for name, error in found.errors.items()},
+    )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         params.errors["to"] = "The end date is before the start date; the dates were swapped."
         params.date_from, params.date_to = params.date_to, params.date_from
-    getlist = getattr(args, "getlist", None)
-    raw_types = getlist("event_type") if getlist else [args.get("event_type") or ""]
-    types = [t for t in raw_types if t]
-    unknown = [t for t in types if t not in ACLED_EVENT_TYPES]
-    if unknown:
-        params.errors["event_type"] = f"Unknown event type {unknown[0]!r}; showing every type."
-    else:
-        params.event_types = tuple(types)
-    params.actor = (args.get("actor") or "").strip()[:200] or None
-    interval = args.get("interval") or DEFAULT_INTERVAL
-    if interval not in violence.INTERVALS:
-        params.errors["interval"] = "The interval must be day, week or month; showing weeks."
-        interval = DEFAULT_INTERVAL
-    params.interval = interval
     return params
 
 

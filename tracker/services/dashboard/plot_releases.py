@@ -35,17 +35,16 @@ def plotly_text(text: str) -> str:
 
 
 def party_label(commitment: Commitment) -> str:
-    """Who releases whom, for legends: "Afghan government releases Taliban prisoners"."""
+    """Who releases whom, as plain text: "Afghan government releases Taliban prisoners"."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
     if commitment.beneficiary_party:
-        label = f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    else:
-        label = f"{obligated}: {commitment.description}"
-    return plotly_text(label)
+        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
+    return f"{obligated}: {commitment.description}"
 
 
 def short_label(commitment: Commitment) -> str:
-    """A legend entry short enough for a 360 px screen: "Afghan government releases"."""
+    """A legend entry short enough for a 360 px screen, escaped for Plotly: "Afghan government
+    releases"."""
     obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
     return plotly_text(f"{obligated} releases")
 
@@ -238,7 +237,7 @@ def ratio_figure(
             y=[round(p.ratio, 3) for p in shown],
             mode="lines+markers",
             line={"shape": "hv", "color": PALETTE[0], "width": 2.5},
-            name=f"{numerator_label} per {denominator_label} released",
+            name=plotly_text(f"{numerator_label} per {denominator_label} released"),
             customdata=[[p.numerator, p.denominator] for p in shown],
             hovertemplate="%{x|%d %b %Y}: %{y:.2f} to 1<br>"
             "(%{customdata[0]:,} / %{customdata[1]:,})<extra></extra>",

@@ -4,20 +4,16 @@ term against its baseline, and the incident map. All numbers are SQL aggregates 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tracker.services.dashboard import plot_violence as charts_violence
+from tracker.services.dashboard.board import Board
 from tracker.services.dashboard.chart import Chart, Column
 from tracker.services.figures import violence
-from tracker.services.figures.wording import long_date
-
-if TYPE_CHECKING:
-    from tracker.services.dashboard.assemble import Dashboard
+from tracker.services.figures.wording import long_date, percent
 
 INTERVAL_WORDS = {"day": "day", "week": "week", "month": "month"}
 
 
-def build_violence(board: Dashboard) -> Chart | None:
+def build_violence(board: Board) -> Chart | None:
     """Events and fatalities per day, week or month, stacked by event type."""
     interval = board.params.interval
     totals = violence.summary(board.process, interval, board.params.filters, by_type=True)
@@ -77,7 +73,7 @@ def comparable(result: violence.PeriodComparison) -> bool:
     return min(result.period_events, result.baseline_events) >= MIN_EVENTS_TO_COMPARE
 
 
-def build_riv(board: Dashboard) -> Chart | None:
+def build_riv(board: Board) -> Chart | None:
     """Each reduction-in-violence or ceasefire term's period against its baseline.
 
     Counts stand next to the rates, and no change in % is given when either period has fewer
@@ -185,10 +181,10 @@ def change_words(change: float | None) -> str:
         return "no baseline events to compare with"
     if change == 0:
         return "no change"
-    return f"{'down' if change < 0 else 'up'} {abs(change):.1f} %"
+    return f"{'down' if change < 0 else 'up'} {percent(abs(change), 1)}"
 
 
-def build_map(board: Dashboard) -> Chart | None:
+def build_map(board: Board) -> Chart | None:
     """Incidents on a map, aggregated by rounded location and event type."""
     grid, cells = violence.map_cells(board.process, board.params.filters)
     if not cells:

@@ -10,10 +10,9 @@ from sqlalchemy import Select, func, select
 
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, ReleaseRecord, ViolenceReport
-from tracker.models.base import ACLED_EVENT_TYPES, REVIEW_STATUS, VERIFICATION
 from tracker.services.entry.save import Kind
 from tracker.services.figures.violence import ViolenceFilter, apply_filters
-from tracker.services.rules import fields
+from tracker.services.rules.filters import filters_from_request
 
 PER_PAGE = 25
 FILTERS = {
@@ -28,17 +27,6 @@ FILTERS = {
         "actor",
     ),
 }
-PARSERS = {
-    "process": fields.optional(fields.integer(1)),
-    "commitment": fields.optional(fields.integer(1)),
-    "date_from": fields.optional_date,
-    "date_to": fields.optional_date,
-    "status": fields.choice(REVIEW_STATUS, ""),
-    "verification": fields.choice(VERIFICATION, ""),
-    "event_type": fields.choice(tuple(ACLED_EVENT_TYPES), ""),
-    "actor": fields.text(300),
-}
-FILTER_LABELS = {"date_from": "From", "date_to": "To", "event_type": "Event type"}
 
 
 @dataclass
@@ -55,11 +43,8 @@ class Listing:
 
 def parse_filters(kind: Kind, args: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The kind's filters from the query string; a bad value is reported and left out."""
-    names = FILTERS.get(kind.name, ("status",) if kind.reviewed else ())
-    clean, errors = fields.parse_fields(args, {name: PARSERS[name] for name in names})
-    for name, message in errors.items():
-        errors[name] = f"{FILTER_LABELS.get(name, name.capitalize())} {message}"
-    return {k: v for k, v in clean.items() if v not in (None, "")}, errors
+    found = filters_from_request(args, FILTERS.get(kind.name, ("status",) if kind.reviewed else ()))
+    return found.values, found.errors
 
 
 def _release_query(filters: dict[str, Any]) -> Select:
@@ -84,7 +69,7 @@ def _violence_query(filters: dict[str, Any]) -> Select:
         ViolenceFilter(
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
-            event_types=(filters["event_type"],) if "event_type" in filters else (),
+            event_types=filters.get("event_type", ()),
             actor=filters.get("actor"),
         ),
     )

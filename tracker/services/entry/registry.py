@@ -5,8 +5,6 @@ The rules themselves live in :mod:`tracker.services.rules.kinds`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tracker.models import (
     Agreement,
     Commitment,
@@ -128,8 +126,3 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-
-
-def kind_of(record: Any) -> Kind:
-    """The kind a record belongs to."""
-    return next(kind for kind in KINDS.values() if isinstance(record, kind.model))

@@ -57,6 +57,30 @@ def visible_commitments(
     ]
 
 
+def is_visible_commitment(
+    commitment: Commitment | None,
+    statuses: Sequence[str] = PUBLIC,
+    process: PeaceProcess | None = None,
+) -> bool:
+    """Whether a commitment, its agreement and its process all have one of ``statuses`` (and,
+    when ``process`` is given, whether it belongs to that process)."""
+    if commitment is None:
+        return False
+    agreement = commitment.agreement
+    return (
+        commitment.status in statuses
+        and agreement.status in statuses
+        and agreement.process.status in statuses
+        and (process is None or agreement.process_id == process.id)
+    )
+
+
+def find_commitment(commitment_id: int, statuses: Sequence[str] = PUBLIC) -> Commitment | None:
+    """A commitment by id when it is visible with ``statuses`` (see is_visible_commitment)."""
+    commitment = db.session.get(Commitment, commitment_id)
+    return commitment if is_visible_commitment(commitment, statuses) else None
+
+
 def progress_dict(progress: Progress) -> dict[str, Any]:
     """The ``progress`` object of the API: achieved, unrounded percent, as-of date."""
     return {

@@ -1,8 +1,26 @@
-"""How figures are written in sentences: dates, counts, percentages and scores."""
+"""How figures are written in sentences and pages: dates, counts, percentages and scores.
+
+The pages' Jinja filters (tracker/templating.py) are these same functions.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+
+
+def number(value) -> str:
+    """1234 -> "1,234"; None -> "–"."""
+    if value is None:
+        return "–"
+    return f"{value:,}"
+
+
+def percent(value, digits: int | None = None) -> str:
+    """98.34 -> "98 %", 100.5 -> "100.5 %" (a percentage, or a PAM score); rounded for display
+    only, with the precision that shows an overshoot (see honest_percent)."""
+    if value is None:
+        return "–"
+    return honest_percent(value, digits)
 
 
 def long_date(value: date | None) -> str:

@@ -8,7 +8,7 @@ export again: the same document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,8 +16,17 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Party, PeaceProcess, ReleaseRecord, Source, ViolenceReport
+from tracker.models import Agreement, PeaceProcess, ReleaseRecord, Source, ViolenceReport
 from tracker.models.base import REVIEW_STATUS
+from tracker.services.interchange.serializers import (
+    agreement_to_dict,
+    commitment_to_dict,
+    milestone_to_dict,
+    party_to_dict,
+    process_to_dict,
+    source_to_dict,
+    violence_to_dict,
+)
 
 FORMAT = "peace-process-tracker/1"
 ALL_STATUSES = REVIEW_STATUS
@@ -50,76 +59,6 @@ class ImportCounts:
 # ---------------------------------------------------------------- export
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _source_refs(sources: Sequence[Source]) -> str:
-    return ";".join(source.url for source in sources)
-
-
-def release_to_dict(record: ReleaseRecord) -> dict[str, Any]:
-    """A release record by its CSV field names."""
-    return {
-        "date": record.date.isoformat(),
-        "kind": record.kind,
-        "count": record.count,
-        "count_low": record.count_low,
-        "count_high": record.count_high,
-        "date_precision": record.date_precision,
-        "location": record.location,
-        "verification": record.verification,
-        "source_url": _source_refs(record.sources),
-        "source_name": ";".join(source.publisher for source in record.sources),
-        "notes": record.notes,
-        "status": record.status,
-    }
-
-
-def violence_to_dict(report: ViolenceReport) -> dict[str, Any]:
-    """A violence report by its ACLED CSV field names, plus its claims in full."""
-    return {
-        "event_id_cnty": report.event_id_cnty or "",
-        "event_date": report.event_date.isoformat(),
-        "time_precision": report.time_precision,
-        "event_type": report.event_type,
-        "sub_event_type": report.sub_event_type or "",
-        "actor1": report.actor1,
-        "assoc_actor_1": report.assoc_actor_1,
-        "actor2": report.actor2,
-        "assoc_actor_2": report.assoc_actor_2,
-        "country": report.country,
-        "admin1": report.admin1,
-        "admin2": report.admin2,
-        "location": report.location,
-        "latitude": report.latitude,
-        "longitude": report.longitude,
-        "geo_precision": report.geo_precision,
-        "source": report.source,
-        "source_scale": report.source_scale,
-        "notes": report.notes,
-        "fatalities": report.fatalities,
-        "fatalities_low": report.fatalities_low,
-        "fatalities_high": report.fatalities_high,
-        "injuries": report.injuries,
-        "claimed_by": ";".join(c.actor for c in report.claims if c.stance == "claimed"),
-        "denied_by": ";".join(c.actor for c in report.claims if c.stance == "denied"),
-        "verification": report.verification,
-        "source_url": _source_refs(report.sources),
-        "status": report.status,
-        "claims": [
-            {
-                "actor": claim.actor,
-                "stance": claim.stance,
-                "date": _iso(claim.stated_on),
-                "notes": claim.notes,
-                "source_url": _source_refs(claim.sources),
-            }
-            for claim in report.claims
-        ],
-    }
-
-
 def export_bundle(process: PeaceProcess, statuses: Sequence[str] = ALL_STATUSES) -> dict[str, Any]:
     """Everything of one process with the given review statuses, as a bundle document."""
     used_sources: dict[str, Source] = {}
@@ -128,82 +67,16 @@ def export_bundle(process: PeaceProcess, statuses: Sequence[str] = ALL_STATUSES)
         for source in sources:
             used_sources[source.url] = source
 
-    agreements = []
-    for agreement in process.agreements:
-        if agreement.status not in statuses:
-            continue
-        note_sources(agreement.sources)
-        commitments = []
-        for commitment in agreement.commitments:
-            if commitment.status not in statuses:
-                continue
-            releases = db.session.scalars(
-                select(ReleaseRecord)
-                .where(
-                    ReleaseRecord.commitment_id == commitment.id,
-                    ReleaseRecord.status.in_(statuses),
-                )
-                .order_by(ReleaseRecord.date, ReleaseRecord.id)
-            ).all()
-            for record in releases:
-                note_sources(record.sources)
-            for change in commitment.status_changes:
-                note_sources(change.sources)
-            commitments.append(
-                {
-                    "key": commitment.key,
-                    "kind": commitment.kind,
-                    "description": commitment.description,
-                    "obligated_party": _party_name(commitment.obligated_party),
-                    "beneficiary_party": _party_name(commitment.beneficiary_party),
-                    "target": commitment.target,
-                    "target_is_maximum": commitment.target_is_maximum,
-                    "unit": commitment.unit,
-                    "deadline": _iso(commitment.deadline),
-                    "period_start": _iso(commitment.period_start),
-                    "period_end": _iso(commitment.period_end),
-                    "baseline_start": _iso(commitment.baseline_start),
-                    "baseline_end": _iso(commitment.baseline_end),
-                    "status": commitment.status,
-                    "status_history": [
-                        {
-                            "date": change.changed_on.isoformat(),
-                            "status": change.status,
-                            "notes": change.notes,
-                            "source_url": _source_refs(change.sources),
-                        }
-                        for change in commitment.status_changes
-                    ],
-                    "releases": [release_to_dict(record) for record in releases],
-                }
-            )
-        agreements.append(
-            {
-                "key": agreement.key,
-                "title": agreement.title,
-                "signed_on": _iso(agreement.signed_on),
-                "signatories": [party.name for party in agreement.signatories],
-                "summary": agreement.summary,
-                "status": agreement.status,
-                "sources": [{"url": s.url, "publisher": s.publisher} for s in agreement.sources],
-                "commitments": commitments,
-            }
-        )
+    agreements = [
+        _agreement(agreement, statuses, note_sources)
+        for agreement in process.agreements
+        if agreement.status in statuses
+    ]
     milestones = []
     for milestone in process.milestones:
-        if milestone.status not in statuses:
-            continue
-        note_sources(milestone.sources)
-        milestones.append(
-            {
-                "date": milestone.date.isoformat(),
-                "end_date": _iso(milestone.end_date),
-                "title": milestone.title,
-                "notes": milestone.notes,
-                "source_url": _source_refs(milestone.sources),
-                "status": milestone.status,
-            }
-        )
+        if milestone.status in statuses:
+            note_sources(milestone.sources)
+            milestones.append(milestone_to_dict(milestone))
     violence = []
     reports = db.session.scalars(
         select(ViolenceReport)
@@ -218,31 +91,35 @@ def export_bundle(process: PeaceProcess, statuses: Sequence[str] = ALL_STATUSES)
     return {
         "format": FORMAT,
         "exported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "process": {
-            "slug": process.slug,
-            "name": process.name,
-            "region": process.region,
-            "description": process.description,
-            "status": process.status,
-        },
-        "parties": [
-            {"name": p.name, "short_name": p.short_name, "kind": p.kind} for p in process.parties
-        ],
-        "sources": [
-            {
-                "url": s.url,
-                "publisher": s.publisher,
-                "title": s.title,
-                "published_on": _iso(s.published_on),
-                "accessed_on": _iso(s.accessed_on),
-            }
-            for s in sorted(used_sources.values(), key=lambda s: s.url)
-        ],
+        "process": process_to_dict(process),
+        "parties": [party_to_dict(party) for party in process.parties],
+        "sources": [source_to_dict(s) for s in sorted(used_sources.values(), key=lambda s: s.url)],
         "agreements": agreements,
         "milestones": milestones,
         "violence": violence,
     }
 
 
-def _party_name(party: Party | None) -> str | None:
-    return party.name if party else None
+def _agreement(
+    agreement: Agreement, statuses: Sequence[str], note_sources: Callable[[Sequence[Source]], None]
+) -> dict[str, Any]:
+    """One agreement with its commitments and their release records of ``statuses``."""
+    note_sources(agreement.sources)
+    commitments = []
+    for commitment in agreement.commitments:
+        if commitment.status not in statuses:
+            continue
+        releases = db.session.scalars(
+            select(ReleaseRecord)
+            .where(
+                ReleaseRecord.commitment_id == commitment.id,
+                ReleaseRecord.status.in_(statuses),
+            )
+            .order_by(ReleaseRecord.date, ReleaseRecord.id)
+        ).all()
+        for record in releases:
+            note_sources(record.sources)
+        for change in commitment.status_changes:
+            note_sources(change.sources)
+        commitments.append(commitment_to_dict(commitment, releases))
+    return agreement_to_dict(agreement, commitments)

@@ -1,17 +1,12 @@
 """CSV exports in the import formats: violence reports (ACLED columns) and release records.
 
-Rows are produced one at a time so a response can stream a large export. Text cells that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
-an apostrophe in front, as OWASP advises; the importer removes it, so export then import
-gives back the same records.
+Rows are produced one at a time and written by :mod:`tracker.services.interchange.csvfile`
+(formulas neutralised), so a response can stream a large export.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -21,45 +16,12 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, ReleaseRecord, ViolenceReport
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.violence import ViolenceFilter, filtered_reports
-from tracker.services.interchange.bundle import release_to_dict, violence_to_dict
 from tracker.services.interchange.csv_import import RELEASE_COLUMNS, VIOLENCE_COLUMNS
+from tracker.services.interchange.csvfile import csv_lines
+from tracker.services.interchange.serializers import release_to_dict, violence_to_dict
 
-# A cell that a spreadsheet would evaluate, or one that already carries our apostrophe in
-# front of such a character (escaped again so the importer's undo gives it back exactly).
-DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
 CHUNK_ROWS = 500
 NO_FILTER = ViolenceFilter()
-
-
-def neutralise(value: Any) -> Any:
-    """The cell as written: formula-like text gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and DANGEROUS.match(value):
-        return "'" + value
-    return "" if value is None else value
-
-
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote for one row."""
-
-    def __init__(self):
-        self.buffer = io.StringIO()
-
-    def take(self) -> str:
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text
-
-
-def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The header, then each row, as CSV text (CRLF line ends, as RFC 4180 says)."""
-    sink = _Line()
-    writer = csv.writer(sink.buffer)
-    writer.writerow(columns)
-    yield sink.take()
-    for row in rows:
-        writer.writerow([neutralise(row.get(column)) for column in columns])
-        yield sink.take()
 
 
 def violence_rows(

@@ -6,21 +6,25 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest
 
-from tracker.api import params
-from tracker.errors import handle_http_error
+from tracker.downloads import bp
+from tracker.errors import error_response
 from tracker.extensions import db
-from tracker.imports import bp
-from tracker.models import Commitment, PeaceProcess
+from tracker.models import PeaceProcess
 from tracker.models.base import REVIEW_STATUS
 from tracker.permissions import can_see_unpublished
 from tracker.services.figures.progress import PUBLIC
-from tracker.services.figures.public import find_process, published_processes, visible_commitments
+from tracker.services.figures.public import (
+    find_commitment,
+    find_process,
+    published_processes,
+    visible_commitments,
+)
 from tracker.services.interchange.bundle import export_bundle
 from tracker.services.interchange.csv_export import releases_csv, violence_csv
+from tracker.services.rules.filters import BadFilterError, filters_from_request
 
 
 def visible_statuses() -> tuple[str, ...]:
@@ -45,14 +49,14 @@ def download(body, filename: str, mimetype: str) -> Response:
     return response
 
 
-@bp.errorhandler(params.BadParameterError)
-def bad_filter(error: params.BadParameterError):
-    """A wrong filter in an export link: a 400 page naming it."""
-    return handle_http_error(BadRequest(f"The filter {error.name!r} is wrong: {error.message}."))
+@bp.errorhandler(BadFilterError)
+def bad_filter(error: BadFilterError):
+    """A wrong filter in a download link: a 400 with a JSON error body naming it."""
+    return error_response(400, f"Bad filter {error.name!r}: {error.message}.")
 
 
 @bp.get("/exports")
-def exports():
+def index():
     """Download links for each process the user may see."""
     statuses = visible_statuses()
     if can_see_unpublished():
@@ -68,7 +72,7 @@ def exports():
         }
         for process in processes
     ]
-    return render_template("imports/exports.html", items=items, everything=can_see_unpublished())
+    return render_template("downloads/index.html", items=items, everything=can_see_unpublished())
 
 
 @bp.get("/exports/processes/<slug>.json")
@@ -84,7 +88,9 @@ def process_bundle(slug: str):
 def violence_export(slug: str):
     """Violence reports as CSV in the import format, with the list's filters."""
     process = process_or_404(slug)
-    filters = params.violence_filter()
+    found = filters_from_request(request.args, ("from", "to", "event_type", "actor"))
+    found.raise_first()
+    filters = found.violence()
     statuses = visible_statuses()
     body = stream_with_context(violence_csv(process, filters, statuses))
     name = f"{process.slug}-violence-{date.today().isoformat()}.csv"
@@ -95,13 +101,8 @@ def violence_export(slug: str):
 def releases_export(commitment_id: int):
     """Release records of one commitment as CSV in the import format."""
     statuses = visible_statuses()
-    commitment = db.session.get(Commitment, commitment_id)
-    process = commitment.agreement.process if commitment else None
-    if (
-        commitment is None
-        or process.status not in statuses
-        or commitment not in (visible_commitments(process, statuses))
-    ):
+    commitment = find_commitment(commitment_id, statuses)
+    if commitment is None:
         abort(404, f"There is no published commitment {commitment_id}.")
     body = stream_with_context(releases_csv(commitment, statuses))
     return download(body, f"commitment-{commitment.id}-releases.csv", "text/csv; charset=utf-8")
