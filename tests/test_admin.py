@@ -79,6 +79,10 @@ def test_create_user_gives_a_temporary_password_that_must_be_changed(app, admin)
     newcomer = AuthActions(app.test_client())
     login = newcomer.login("new.person@example.org", password)
     assert login.headers["Location"] == "/account/password"
+    # The first login says so: not "your password was reset".
+    page = newcomer.client.get("/account/password").get_data(as_text=True)
+    assert "Welcome, New Person: this is your first login." in page
+    assert "reset" not in page
     # Every page leads back to the change page until the password is changed.
     assert newcomer.client.get("/").headers["Location"] == "/account/password"
     changed = post(
@@ -89,7 +93,7 @@ def test_create_user_gives_a_temporary_password_that_must_be_changed(app, admin)
         new_password="my own long passphrase",
         confirm_password="my own long passphrase",
     )
-    assert changed.headers["Location"] == "/"
+    assert changed.headers["Location"] == "/manage/"  # on to the work: the records
     assert newcomer.client.get("/").status_code == 200
     assert not user_state(app, user_id).must_change_password
     assert audit(app, user_id)[-1][0] == "password_change"

@@ -54,6 +54,15 @@ MATRIX: list[Row] = [
     # Public pages and assets.
     Row("/", "GET", PUBLIC),
     Row("/processes/<slug>", "GET", PUBLIC, url="/processes/afghanistan-2020"),
+    Row("/compare", "GET", PUBLIC),
+    Row("/compare.csv", "GET", PUBLIC),
+    Row(
+        "/embed/processes/<slug>/charts/<key>",
+        "GET",
+        PUBLIC,
+        url="/embed/processes/afghanistan-2020/charts/progress",
+    ),
+    Row("/processes/<slug>/feed.atom", "GET", PUBLIC, url="/processes/afghanistan-2020/feed.atom"),
     Row("/static/<path:filename>", "GET", PUBLIC, url="/static/css/app.css"),
     Row("/assets/plotly-<version>.min.js", "GET", PUBLIC, url="/assets/plotly-{plotly}.min.js"),
     Row(

@@ -150,9 +150,38 @@ def test_reduction_in_violence_against_its_baseline(data):
     assert result.fatalities_per_day == (pytest.approx(1.0), pytest.approx(1 / 7))  # 14/14, 1/7
     assert result.events_change == pytest.approx(-71.43, abs=0.01)
     assert result.fatalities_change == pytest.approx(-85.71, abs=0.01)
+    # 1 event against 7: too few to say "down 71.4 %"; the counts stand next to the rates.
     chart = dashboard.Dashboard(data["process"]).chart("riv")
-    assert chart.rows[0]["events_change_percent"] == -71.4
-    assert "0.14 events per day against 0.50 in the baseline (down 71.4 %)" in chart.summary
+    row = chart.rows[0]
+    assert (row["period_events"], row["baseline_events"]) == (1, 7)
+    assert (row["period_fatalities"], row["baseline_fatalities"]) == (1, 14)
+    assert row["events_change_percent"] is None and row["fatalities_change_percent"] is None
+    assert "1 event and 1 fatality in 7 days (0.14 and 0.14 per day)" in chart.summary
+    assert "7 events and 14 fatalities in the 14-day baseline (0.50 and 1.00 per day)" in (
+        chart.summary
+    )
+    assert "Too few events to compare (fewer than 10 in a period)" in chart.summary
+    assert "down" not in chart.summary and "71" not in chart.summary
+    assert "at least 10 events" in chart.note
+
+
+def test_reduction_in_violence_gives_a_change_once_both_periods_have_ten_events(data):
+    for day in range(1, 15):  # 14 more in the baseline: 21 events in 14 days, 1.5 a day
+        factories.violence(data["process"], D(2020, 2, day), fatalities=0)
+    for day in range(22, 31):  # 9 more in the period: 10 events in 7 days, 1.43 a day
+        factories.violence(data["process"], D(2020, 2, min(day, 28)), fatalities=0)
+    db.session.commit()
+    chart = dashboard.Dashboard(data["process"]).chart("riv")
+    row = chart.rows[0]
+    assert (row["period_events"], row["baseline_events"]) == (10, 21)
+    assert row["events_change_percent"] == -4.8  # 10/7 against 21/14
+    assert "10 events and 1 fatality in 7 days (1.43 and 0.14 per day)" in chart.summary
+    assert "events down 4.8\u00a0%" in chart.summary and "Too few" not in chart.summary
+    # Events and fatalities are drawn on two panels (axes), each bar labelled with its count.
+    traces = chart.figure["data"]
+    assert {t["yaxis"] for t in traces if "events" in t["hovertemplate"]} == {"y"}
+    assert {t["yaxis"] for t in traces if "fatalities" in t["hovertemplate"]} == {"y2"}
+    assert [t["text"][0] for t in traces if t["yaxis"] == "y"] == ["21 in 14 d", "10 in 7 d"]
 
 
 def test_map_groups_nearby_reports_into_one_marker(data):

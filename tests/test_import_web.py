@@ -65,7 +65,7 @@ def test_preview_then_confirm_imports_with_one_listed_audit_event(
     page = client.get(preview_url).get_data(as_text=True)
     assert re.search(r"To add</dt><dd>400<", page)
     assert re.search(r"To update</dt><dd>0<", page)
-    assert "AFG40001" in page and "Import 400 rows" in page
+    assert "AFG40001" in page and "Add 400, update 0, leave 0 unchanged" in page
     assert reports(app) == 0  # the preview wrote nothing
 
     done = confirm(client, auth, preview_url)

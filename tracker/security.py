@@ -26,6 +26,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     )
 )
+# Only the /embed/... pages may be shown in another site's frame (see ``embeddable``).
+EMBED_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "frame-ancestors 'none'", "frame-ancestors *"
+)
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -83,8 +87,12 @@ def enforce_session_limits() -> None:
 
 def set_security_headers(response):
     """Add the security headers; HSTS only over HTTPS; no caching of logged-in pages."""
+    embed = is_embeddable() and response.status_code < 400  # error pages refuse frames
+    if embed:
+        response.headers.setdefault("Content-Security-Policy", EMBED_CONTENT_SECURITY_POLICY)
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (embed and name == "X-Frame-Options"):
+            response.headers.setdefault(name, value)
     if request.is_secure:
         max_age = current_app.config["HSTS_MAX_AGE"]
         response.headers["Strict-Transport-Security"] = f"max-age={max_age}; includeSubDomains"
@@ -94,6 +102,19 @@ def set_security_headers(response):
     if "_user_id" in session and not public and not response.cache_control.no_store:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def embeddable(view):
+    """Mark a view whose page other sites may show in a frame (frame-ancestors *, no
+    X-Frame-Options). Only the /embed/... routes are marked; every other page refuses frames."""
+    view.embeddable = True
+    return view
+
+
+def is_embeddable() -> bool:
+    """Whether the request's view was marked ``embeddable`` (and answered without error)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "embeddable", False)) and request.routing_exception is None
 
 
 def init_app(app) -> None:

@@ -7,11 +7,95 @@
   "use strict";
   var script = document.currentScript;
   var topojsonURL = script && script.dataset.topojsonUrl;
+  var MIN_BAND_PX = 6;      // a 7-day band on a three-year axis must still be seen
+  var CHAR_PX = 7.6;
+  var MAX_MAP_PX = 560;        // average width of a 13 px legend character
+
+  // Plotly never wraps a legend entry: a long one is cut off at the chart's edge. Break names
+  // at spaces so every entry fits the width the legend has (symbol and padding take ~50 px).
+  function wrap(text, width) {
+    var limit = Math.max(12, Math.floor((width - 50) / CHAR_PX));
+    if (!text || text.length <= limit || text.indexOf("<br>") !== -1) { return text; }
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > limit) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.join("<br>");
+  }
+
+  function fitLegend(element, figure) {
+    var layout = figure.layout;
+    var width = element.clientWidth;
+    (figure.data || []).forEach(function (trace) { if (trace.name) { trace.name = wrap(trace.name, width); } });
+    (layout.shapes || []).forEach(function (shape) { if (shape.name) { shape.name = wrap(shape.name, width); } });
+  }
+
+  // A horizontal legend under the plot grows with its entries (several rows on a phone) and
+  // would then cover the x-axis title or be cut off at the bottom. Once drawn, measure it and,
+  // if so, anchor it to the bottom of the chart's box and make the box taller by what it needs.
+  function roomForLegend(element) {
+    var full = element._fullLayout;
+    var scroll = element.querySelector(".legend .scrollbox");
+    var background = element.querySelector(".legend .bg");
+    if (!full || !scroll || !background || !full.legend || full.legend.orientation !== "h") { return; }
+    var content = scroll.getBBox().height;  // every entry, even those scrolled out of view
+    var legendBox = background.getBoundingClientRect();
+    var svgBox = element.querySelector(".main-svg").getBoundingClientRect();
+    var title = element.querySelector(".g-xtitle text, .g-x2title text");
+    var overlaps = title && title.getBoundingClientRect().bottom > legendBox.top - 2;
+    var clipped = legendBox.height + 1 < content || legendBox.bottom > svgBox.bottom + 1;
+    if (!overlaps && !clipped) { return; }
+    var axisRoom = title ? 64 : 16;
+    var bottom = Math.ceil(content) + axisRoom;
+    return window.Plotly.relayout(element, {
+      "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "legend.maxheight": 1,
+      "margin.b": bottom, height: full.height - full.margin.b + bottom
+    });
+  }
+
+  // A map keeps the shape of the area it shows: its height follows its width.
+  function fitMap(element, figure) {
+    var meta = figure.layout.meta;
+    if (!meta || !meta.aspect) { return; }
+    var layout = figure.layout;
+    var margin = Object.assign({}, layout.margin || {});
+    margin.b = (margin.b || 0) + 40;
+    layout.legend = Object.assign({}, layout.legend, { yref: "container", y: 0, yanchor: "bottom" });
+    layout.margin = margin;
+    var mapHeight = element.clientWidth * meta.aspect;
+    var lon = layout.geo && layout.geo.lonaxis && layout.geo.lonaxis.range;
+    if (mapHeight > MAX_MAP_PX && lon) {  // on a wide screen show more land on either side
+      var middle = (lon[0] + lon[1]) / 2, half = (lon[1] - lon[0]) / 2 * mapHeight / MAX_MAP_PX;
+      layout.geo.lonaxis.range = [Math.max(-180, middle - half), Math.min(180, middle + half)];
+      mapHeight = MAX_MAP_PX;
+    }
+    layout.height = Math.round(mapHeight) + (margin.b || 0) + (margin.t || 0);
+    element.style.minHeight = "0";
+  }
+
+  // Bands narrower than a few pixels (a week on a long axis) are widened around their middle.
+  function widenBands(element) {
+    var full = element._fullLayout;
+    if (!full || !full.xaxis || !full.shapes) { return; }
+    var axis = full.xaxis, update = {};
+    full.shapes.forEach(function (shape, index) {
+      if (shape.type !== "rect" || shape.xref !== "x") { return; }
+      var x0 = axis.l2p(axis.r2l(shape.x0)), x1 = axis.l2p(axis.r2l(shape.x1));
+      if (!isFinite(x0) || !isFinite(x1) || Math.abs(x1 - x0) >= MIN_BAND_PX) { return; }
+      var middle = (x0 + x1) / 2;
+      update["shapes[" + index + "].x0"] = axis.l2r(axis.p2l(middle - MIN_BAND_PX / 2));
+      update["shapes[" + index + "].x1"] = axis.l2r(axis.p2l(middle + MIN_BAND_PX / 2));
+    });
+    if (Object.keys(update).length) { return window.Plotly.relayout(element, update); }
+  }
 
   function draw(element) {
     var block = document.getElementById(element.dataset.figure);
     if (!block || !window.Plotly) { return; }
     var figure = JSON.parse(block.textContent);
+    figure.layout = figure.layout || {};
     var config = {
       responsive: true,
       displaylogo: false,
@@ -19,17 +103,13 @@
       toImageButtonOptions: { format: "png", filename: element.id, scale: 2 }
     };
     if (topojsonURL) { config.topojsonURL = topojsonURL; }
-    // On a phone a horizontal legend under the plot (y < 0) wraps onto several lines and covers
-    // the x-axis title. There, anchor it to the bottom of the chart's box and leave it room.
-    var legend = figure.layout && figure.layout.legend;
-    if (legend && legend.orientation === "h" && legend.y < 0 && element.clientWidth < 560) {
-      var entries = figure.data.filter(function (t) { return t.showlegend !== false; }).length;
-      var margin = Object.assign({}, figure.layout.margin || {});
-      margin.b = (margin.b || 40) + 40 + 22 * entries;
-      figure.layout.margin = margin;
-      figure.layout.legend = Object.assign({}, legend, { yref: "container", y: 0, yanchor: "bottom" });
-    }
+    fitLegend(element, figure);
+    fitMap(element, figure);
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      return roomForLegend(element);
+    }).then(function () {
+      return widenBands(element);
+    }).then(function () {
       element.dataset.drawn = "true";
       if (figure.layout && figure.layout.geo) { detailWhenZoomed(element); }
     }, function (error) {
@@ -78,6 +158,22 @@
   });
 
   document.querySelectorAll(".chart[data-figure]").forEach(draw);
+
+  // Copy buttons of the cite and embed boxes (the text stays selectable without them).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = "Copied"; };
+      source.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(source.value).then(done, function () {});
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
 
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {

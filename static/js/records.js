@@ -39,9 +39,57 @@
         if (button) {
           button.click();
         }
+        }
+      });
+    }
+
+  // "Add another source/claim": insert one blank row after the last, in place, and move focus
+  // to its first field. Without this script the button posts and the server adds the row.
+  function renumber(element, prefix, index) {
+    var pattern = new RegExp("^" + prefix + "-\\d+-");
+    ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+      var value = element.getAttribute(attribute);
+      if (value) {
+        element.setAttribute(attribute, value.split(" ").map(function (part) {
+          return part.replace(pattern, prefix + "-" + index + "-");
+        }).join(" "));
       }
     });
   }
+
+  function addRow(button) {
+    var prefix = button.dataset.addRow;
+    var rows = button.parentElement.querySelectorAll("fieldset[data-row]");
+    var last = rows[rows.length - 1];
+    if (!last) { return false; }
+    var row = last.cloneNode(true);
+    var index = rows.length;
+    row.querySelectorAll(".error-message").forEach(function (message) { message.remove(); });
+    row.querySelectorAll(".field-error").forEach(function (field) { field.classList.remove("field-error"); });
+    row.querySelectorAll("*").forEach(function (element) { renumber(element, prefix, index); });
+    row.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (field.tagName === "SELECT") { field.selectedIndex = 0; }
+      else if (field.type === "checkbox" || field.type === "radio") { field.checked = false; }
+      else { field.value = ""; }
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("autofocus");
+      var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && !/-error$/.test(id);
+      });
+      if (described.length) { field.setAttribute("aria-describedby", described.join(" ")); }
+      else { field.removeAttribute("aria-describedby"); }
+    });
+    row.querySelector("legend").textContent = last.dataset.row + " " + (index + 1);
+    last.after(row);
+    row.querySelector("input, select, textarea").focus();
+    return true;
+  }
+
+  document.querySelectorAll("button[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (addRow(button)) { event.preventDefault(); }
+    });
+  });
 
   var eventType = document.getElementById("event_type");
   var subType = document.getElementById("sub_event_type");

@@ -23,7 +23,7 @@ def test_upload_preview_and_confirm_with_the_keyboard(demo, make_user, page):
     assert "Preview: acled_afghanistan_2020.csv" in page.locator("h1").inner_text()
     assert page.locator(".counts dd").first.inner_text() == "400"
     assert page.locator(".preview-table tbody tr").count() == 10
-    page.focus("text=Import 400 rows")
+    page.focus("text=Add 400, update 0, leave 0 unchanged")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "400 added, 0 updated, 0 unchanged" in page.locator(".flash").inner_text()

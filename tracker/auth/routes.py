@@ -72,6 +72,7 @@ def login():
             return _throttled(LoginForm(formdata=None, email=email), lockout)
         form.form_errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
+    first_login = user.last_login_at is None
     session.clear()  # a fresh session at login: nothing carried over from before
     user.last_login_at = utcnow()
     forgive_attempt(email, address)
@@ -80,7 +81,14 @@ def login():
     login_user(user, remember=remember, fresh=True)
     mark_session_start()
     if user.must_change_password:
-        flash("Your password was reset by an admin. Choose a new password now.", "info")
+        if first_login:
+            flash(
+                f"Welcome, {user.name}: this is your first login. Replace the temporary "
+                "password an admin gave you with one of your own; then you can enter records.",
+                "info",
+            )
+        else:
+            flash("Your password was reset by an admin. Choose a new password now.", "info")
         return redirect(url_for("auth.change_password"))
     flash(f"Logged in as {user.name}.", "success")
     return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
@@ -109,6 +117,7 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
+        forced = user.must_change_password  # a new account or a reset: on to the work
         with audit_context(db.session, action="password_change"):
             user.set_password(form.new_password.data)
             user.must_change_password = False
@@ -116,7 +125,7 @@ def change_password():
             db.session.commit()
         keep_current_session(user)
         flash("Password changed. Your sessions on other devices have ended.", "success")
-        return redirect(url_for("main.index"))
+        return redirect(url_for("records.index" if forced else "main.index"))
     status = 400 if form.is_submitted() else 200
     return render_template(
         "auth/change_password.html", form=form, password_hint=PASSWORD_HINT

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from tracker.main import records, routes  # noqa: E402,F401  - routes register themselves on bp
+from tracker.main import compare, feed, records, routes, share  # noqa: E402,F401  - routes register on bp

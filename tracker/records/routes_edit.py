@@ -16,7 +16,6 @@ from tracker.records.helpers import (
     get_kind,
     get_record,
     new_form,
-    pad_rows,
     render_form,
     submitted_int,
 )
@@ -26,15 +25,19 @@ from tracker.services.entry.registry import KINDS
 from tracker.services.entry.save import Outcome
 
 # Buttons that add a blank row and show the form again, without saving (no JavaScript needed).
-ADD_ROW_BUTTONS = {"add_source": (1, 0), "add_claim": (0, 1)}
+ADD_ROW_BUTTONS = {"add_source": "sources", "add_claim": "claims"}
 PRESETS = ("process_id", "agreement_id", "commitment_id")
 
 
 def _added_row(form) -> bool:
     """When an "add another" button was pressed: add the row and say so."""
-    for button, (sources, claims) in ADD_ROW_BUTTONS.items():
-        if button in request.form:
-            pad_rows(form, extra_source=sources, extra_claim=claims)
+    for button, rows in ADD_ROW_BUTTONS.items():
+        if button in request.form and rows in form:
+            # One more than the blocks the page showed (the form already has a blank one
+            # beyond those filled in: padding again would add two).
+            shown = {key.split("-")[1] for key in request.form if key.startswith(rows + "-")}
+            while len(form[rows].entries) < len(shown) + 1:
+                form[rows].append_entry()
             return True
     return False
 

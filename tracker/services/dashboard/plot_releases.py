@@ -59,7 +59,12 @@ def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
         "plot_bgcolor": "#fff",
         "font": FONT,
         "xaxis": {"title": {"text": x_title}, "showgrid": True, "gridcolor": "#eee"},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#eee"},
+        "yaxis": {
+            "title": {"text": y_title},
+            "rangemode": "tozero",
+            "gridcolor": "#eee",
+            "separatethousands": True,
+        },
     }
     layout.update(extra)
     return layout
@@ -89,22 +94,24 @@ def record_hover(records: Sequence[ReleaseRecord]) -> str:
 def mark_milestones(
     figure: go.Figure, deadlines: set[date], milestones: Sequence[Milestone]
 ) -> None:
-    """Dotted lines at deadlines, grey lines at milestones, shaded bands for milestone periods."""
-    for deadline in sorted(deadlines):
-        figure.add_vline(x=deadline.isoformat(), line={"dash": "dot", "color": "#555"})
-        figure.add_annotation(
-            x=deadline.isoformat(),
-            y=1,
-            yref="paper",
-            text="Deadline",
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"color": "#555"},
-        )
-    for milestone in milestones:
-        if milestone.date in deadlines:
-            continue
+    """Dotted lines at deadlines, grey lines at milestones, shaded bands for milestone periods.
+
+    Each kind is named once in the legend rather than by a label on the plot, where it would
+    sit on the data or run off a narrow screen."""
+    for index, deadline in enumerate(sorted(deadlines)):
+        figure.add_shape(
+            type="line", xref="x", yref="paper", x0=deadline.isoformat(), x1=deadline.isoformat(),
+            y0=0, y1=1, line={"dash": "dot", "color": "#555"}, legendgroup="deadline",
+            showlegend=index == 0, name="Deadline",
+        )  # fmt: skip
+    shown = [m for m in milestones if m.date not in deadlines]
+    named = legend_milestone(shown)
+    for milestone in shown:
+        legend = {
+            "legendgroup": "milestones",
+            "showlegend": milestone is named,
+            "name": MILESTONE_LEGEND,
+        }
         if milestone.end_date:
             figure.add_vrect(
                 x0=milestone.date.isoformat(),
@@ -112,9 +119,23 @@ def mark_milestones(
                 fillcolor="#999",
                 opacity=0.15,
                 line_width=0,
+                **legend,
             )
         else:
-            figure.add_vline(x=milestone.date.isoformat(), line={"color": "#bbb", "width": 1})
+            figure.add_shape(
+                type="line", xref="x", yref="paper", x0=milestone.date.isoformat(),
+                x1=milestone.date.isoformat(), y0=0, y1=1, line={"color": "#bbb", "width": 1},
+                **legend,
+            )  # fmt: skip
+
+
+MILESTONE_LEGEND = "Milestones (listed under the charts)"
+
+
+def legend_milestone(milestones: Sequence[Milestone]) -> Milestone | None:
+    """The milestone whose mark names all of them in the legend: a one-day line if there is
+    one (plotly draws no legend symbol for a borderless band)."""
+    return next((m for m in milestones if not m.end_date), milestones[0] if milestones else None)
 
 
 def progress_figure(
@@ -182,13 +203,12 @@ def progress_figure(
         dates.extend(p.date for p in series)
         if commitment.target:
             prefix = "up to " if commitment.target_is_maximum else ""
-            figure.add_hline(
-                y=commitment.target,
-                line={"dash": "dash", "color": colour, "width": 1.5},
-                annotation_text=f"Target: {prefix}{commitment.target:,} {unit}",
-                annotation_position="top left",
-                annotation_font_color=colour,
-            )
+            # Named in the legend: a label on the plot would sit on the progress line.
+            figure.add_shape(
+                type="line", xref="paper", x0=0, x1=1, y0=commitment.target,
+                y1=commitment.target, line={"dash": "dash", "color": colour, "width": 1.5},
+                showlegend=True, name=f"Target: {prefix}{commitment.target:,} {unit}",
+            )  # fmt: skip
         if commitment.deadline and in_range(commitment.deadline, date_from, date_to):
             dates.append(commitment.deadline)
     deadlines = {
@@ -224,13 +244,11 @@ def ratio_figure(
             "(%{customdata[0]:,} / %{customdata[1]:,})<extra></extra>",
         )
     )
-    figure.add_hline(
-        y=agreed,
+    figure.add_shape(
+        type="line", xref="paper", x0=0, x1=1, y0=agreed, y1=agreed,
         line={"dash": "dash", "color": PALETTE[1], "width": 1.5},
-        annotation_text=f"Agreed ratio {agreed:g}:1",
-        annotation_position="top left",
-        annotation_font_color=PALETTE[1],
-    )
+        showlegend=True, name=f"Agreed ratio {agreed:g}:1",
+    )  # fmt: skip
     figure.update_layout(
         base_layout("Date", "Ratio (to 1)"),
         showlegend=True,
@@ -278,6 +296,7 @@ def pace_figure(
         "side": "right",
         "rangemode": "tozero",
         "showgrid": False,
+        "tickformat": ",d",
     }
     layout["margin"]["r"] = 64
     figure.update_layout(layout)

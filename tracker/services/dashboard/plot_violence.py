@@ -9,13 +9,20 @@ a date string per point; that keeps a three-year daily chart well under 200 KB.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from tracker.models import Milestone
 from tracker.models.base import ACLED_EVENT_TYPES
-from tracker.services.dashboard.plot_releases import FONT, base_layout, plotly_text
+from tracker.services.dashboard.plot_releases import (
+    FONT,
+    MILESTONE_LEGEND,
+    base_layout,
+    legend_milestone,
+    plotly_text,
+)
 from tracker.services.figures.calendar import days_between, shift
 from tracker.services.figures.violence import MapCell, PeriodComparison, PeriodTotal
 
@@ -81,26 +88,25 @@ def stacked_traces(
 
 
 def period_shapes(milestones: Sequence[Milestone], periods: Sequence[tuple[date, date, str]]):
-    """Shaded bands for agreement periods and milestone periods, lines for one-day milestones."""
-    shapes, annotations = [], []
+    """Shaded bands for agreement periods and milestone periods, lines for one-day milestones.
+
+    Each band and line is named in the legend (which wraps on narrow screens) rather than by a
+    label on the plot that would run off its edge. No annotations are left, but the pair is
+    kept so callers need not change."""
+    shapes: list[dict[str, Any]] = []
     for start, end, label in periods:
-        shapes.append(band(start, end, "#2e7d32", 0.15))
-        annotations.append(
-            {
-                "x": start.isoformat(),
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "text": plotly_text(label),
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"color": "#2e7d32"},
-            }
+        shapes.append(
+            {**band(start, end, "#2e7d32", 0.15), "showlegend": True, "name": plotly_text(label)}
         )
+    named = legend_milestone(milestones)
     for milestone in milestones:
+        legend = {
+            "legendgroup": "milestones",
+            "showlegend": milestone is named,
+            "name": MILESTONE_LEGEND,
+        }
         if milestone.end_date:
-            shapes.append(band(milestone.date, milestone.end_date, "#999", 0.12))
+            shapes.append({**band(milestone.date, milestone.end_date, "#999", 0.12), **legend})
         else:
             shapes.append(
                 {
@@ -112,9 +118,10 @@ def period_shapes(milestones: Sequence[Milestone], periods: Sequence[tuple[date,
                     "y0": 0,
                     "y1": 1,
                     "line": {"color": "#888", "width": 1, "dash": "dot"},
+                    **legend,
                 }
             )
-    return shapes, annotations
+    return shapes, []
 
 
 def band(start: date, end: date, colour: str, opacity: float) -> dict[str, Any]:
@@ -183,34 +190,62 @@ def violence_figure(
 
 
 def riv_figure(comparisons: Sequence[tuple[str, PeriodComparison]]) -> dict[str, Any]:
-    """Events and fatalities per day in each period against its baseline (grouped bars)."""
+    """Events per day (top panel) and fatalities per day (bottom panel) in each period against
+    its baseline, each bar labelled with the count behind the rate.
+
+    Two panels, because a count of events and a count of deaths are not on one scale."""
+    labels = [label for label, _ in comparisons]
     data = []
     for index, (name, what) in enumerate((("Baseline", 0), ("Agreed period", 1))):
-        labels = [label for label, _ in comparisons]
-        data.append(
-            {
-                "type": "bar",
-                "name": f"{name}: events per day",
-                "x": labels,
-                "y": [round(c.events_per_day[what], 3) for _, c in comparisons],
-                "marker": {"color": ("#9aa5b1", "#2e7d32")[index]},
-                "offsetgroup": f"events-{index}",
-                "hovertemplate": "%{x}: %{y:.2f} events per day<extra>" + name + "</extra>",
-            }
-        )
-        data.append(
-            {
-                "type": "bar",
-                "name": f"{name}: fatalities per day",
-                "x": labels,
-                "y": [round(c.fatalities_per_day[what], 3) for _, c in comparisons],
-                "marker": {"color": ("#c9ced4", "#c0392b")[index], "pattern": {"shape": "/"}},
-                "offsetgroup": f"fatalities-{index}",
-                "hovertemplate": "%{x}: %{y:.2f} fatalities per day<extra>" + name + "</extra>",
-            }
-        )
-    layout = base_layout("Term", "Per day (events or fatalities)", barmode="group")
-    layout["xaxis"]["type"] = "category"
+        for field, noun, axis, colours in (
+            ("events", "events", "y", ("#9aa5b1", "#2e7d32")),
+            ("fatalities", "fatalities", "y2", ("#c9ced4", "#c0392b")),
+        ):
+            prefix = "baseline_" if what == 0 else "period_"
+            counts = [getattr(c, prefix + field) for _, c in comparisons]
+            days = [c.baseline_days if what == 0 else c.period_days for _, c in comparisons]
+            rates = [getattr(c, f"{field}_per_day")[what] for _, c in comparisons]
+            data.append(
+                {
+                    "type": "bar",
+                    "name": name,
+                    "legendgroup": name,
+                    "showlegend": field == "events",
+                    "x": labels,
+                    "y": [round(rate, 3) for rate in rates],
+                    "yaxis": axis,
+                    "xaxis": "x" if axis == "y" else "x2",
+                    "text": [
+                        f"{count:,} in {day:,} d" for count, day in zip(counts, days, strict=True)
+                    ],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "marker": {"color": colours[index]},
+                    "customdata": [[count, day] for count, day in zip(counts, days, strict=True)],
+                    "hovertemplate": f"%{{y:.2f}} {noun} per day (%{{customdata[0]:,}} in "
+                    f"%{{customdata[1]:,}} days)<extra>{name}</extra>",
+                }
+            )
+    layout = base_layout("", "Events per day", barmode="group")
+    layout.update(
+        {
+            "xaxis": {"type": "category", "showticklabels": False, "anchor": "y"},
+            "xaxis2": {"type": "category", "anchor": "y2", "matches": "x", "automargin": True},
+            "yaxis": {
+                "title": {"text": "Events per day"},
+                "domain": [0.6, 1],
+                "rangemode": "tozero",
+                "gridcolor": "#eee",
+            },
+            "yaxis2": {
+                "title": {"text": "Fatalities per day"},
+                "domain": [0, 0.4],
+                "rangemode": "tozero",
+                "gridcolor": "#eee",
+            },
+        }
+    )
+    layout["margin"]["t"] = 40
     return {"data": data, "layout": layout}
 
 
@@ -246,6 +281,22 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
                 "%{customdata[1]:,} fatalities<extra>" + event_type + "</extra>",
             }
         )
+    labelled = places_to_name(cells)
+    if labelled:
+        data.append(
+            {
+                "type": "scattergeo",
+                "mode": "text",
+                "name": "Place names",
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "lat": [c.latitude for c in labelled],
+                "lon": [c.longitude for c in labelled],
+                "text": [plotly_text(c.location) for c in labelled],
+                "textposition": "top center",
+                "textfont": {"size": 12, "color": "#1b1f24"},
+            }
+        )
     geo: dict[str, Any] = {
         # The 110m base map is an eighth of the 50m one; charts.js swaps in 50m when zoomed.
         "resolution": 110,
@@ -256,19 +307,72 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
         "showlakes": False,
         "projection": {"type": "mercator"},
     }
+    aspect = 0.7
     if cells:
-        lats = [c.latitude for c in cells]
-        lons = [c.longitude for c in cells]
-        pad = max(5.0, grid)  # enough context to see the country's borders
-        geo["lataxis"] = {"range": [min(lats) - pad, max(lats) + pad]}
-        geo["lonaxis"] = {"range": [min(lons) - pad, max(lons) + pad]}
+        (lat_min, lat_max), (lon_min, lon_max) = map_ranges(cells, grid)
+        geo["lataxis"] = {"range": [lat_min, lat_max]}
+        geo["lonaxis"] = {"range": [lon_min, lon_max]}
+        aspect = mercator_aspect(lat_min, lat_max, lon_min, lon_max)
     return {
         "data": data,
         "layout": {
             "geo": geo,
             "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
-            "legend": {"orientation": "h", "y": -0.05},
+            "legend": {"orientation": "h", "y": -0.05, "itemsizing": "constant"},
             "font": FONT,
             "height": 480,
+            # charts.js sizes the map to its card's width at this height/width ratio, so the
+            # area keeps its shape with no empty band under it.
+            "meta": {"aspect": round(aspect, 3)},
         },
     }
+
+
+MAP_NAMED_PLACES = 8
+MAP_MIN_SPAN_DEGREES = 8.0
+MAP_ASPECT_RANGE = (0.5, 0.75)
+
+
+def places_to_name(cells: Sequence[MapCell]) -> list[MapCell]:
+    """The places with the most events (one cell per location), named on the map."""
+    by_place: dict[tuple[float, float], MapCell] = {}
+    events: dict[tuple[float, float], int] = {}
+    for cell in cells:
+        key = (cell.latitude, cell.longitude)
+        events[key] = events.get(key, 0) + cell.events
+        by_place.setdefault(key, cell)
+    ranked = sorted(by_place, key=lambda key: (-events[key], by_place[key].location))
+    return [by_place[key] for key in ranked[:MAP_NAMED_PLACES]]
+
+
+def mercator_y(latitude: float) -> float:
+    """A latitude's position on a Mercator map (radians of longitude as the unit)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def mercator_aspect(lat_min: float, lat_max: float, lon_min: float, lon_max: float) -> float:
+    """Height over width of a latitude/longitude box drawn in Mercator's projection."""
+    return (mercator_y(lat_max) - mercator_y(lat_min)) / math.radians(lon_max - lon_min)
+
+
+def map_ranges(cells: Sequence[MapCell], grid: float) -> tuple[tuple[float, float], ...]:
+    """Latitude and longitude ranges around the incidents, with room around them, widened to a
+    landscape box (height/width within MAP_ASPECT_RANGE) so the map fills its card."""
+    lats = [c.latitude for c in cells]
+    lons = [c.longitude for c in cells]
+    pad = max(2.0, grid, 0.1 * max(max(lats) - min(lats), max(lons) - min(lons)))
+    lat_min, lat_max = max(-80.0, min(lats) - pad), min(80.0, max(lats) + pad)
+    lon_min, lon_max = min(lons) - pad, max(lons) + pad
+    if lon_max - lon_min < MAP_MIN_SPAN_DEGREES:
+        middle = (lon_min + lon_max) / 2
+        lon_min, lon_max = middle - MAP_MIN_SPAN_DEGREES / 2, middle + MAP_MIN_SPAN_DEGREES / 2
+    low, high = MAP_ASPECT_RANGE
+    aspect = mercator_aspect(lat_min, lat_max, lon_min, lon_max)
+    if aspect > high:  # too tall: widen the longitudes
+        middle, half = (lon_min + lon_max) / 2, (lon_max - lon_min) / 2 * aspect / high
+        lon_min, lon_max = middle - half, middle + half
+    for _ in range(200):  # too wide: add latitude a degree at a time, up to the poles' limit
+        if mercator_aspect(lat_min, lat_max, lon_min, lon_max) >= low:
+            break
+        lat_min, lat_max = max(-80.0, lat_min - 0.5), min(80.0, lat_max + 0.5)
+    return (lat_min, lat_max), (max(-180.0, lon_min), min(180.0, lon_max))

@@ -1,0 +1,152 @@
+"""What a process's Atom feed lists: records newly published and status changes, newest first.
+
+Read from the audit trail (the "publish" events, and records created already published, as
+imports with ``--status published`` do), keeping only records that belong to the process and
+are public now: a record archived since drops out of the feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import (
+    Agreement,
+    AuditEvent,
+    Commitment,
+    CommitmentStatusChange,
+    Milestone,
+    PeaceProcess,
+    ReleaseRecord,
+    ViolenceReport,
+)
+from tracker.models.base import PAM_STATUS_LABELS
+from tracker.services.figures.progress import PUBLIC
+from tracker.services.figures.wording import long_date
+
+FEED_ENTRIES = 50
+SCANNED_EVENTS = 2000  # the newest audit events looked through for the feed's entries
+FEED_KINDS = {
+    "release_record": ReleaseRecord,
+    "violence_report": ViolenceReport,
+    "status_change": CommitmentStatusChange,
+    "milestone": Milestone,
+    "agreement": Agreement,
+    "commitment": Commitment,
+}
+
+
+@dataclass
+class FeedEntry:
+    """One entry: a stable id, when it happened, a title, and where to read more."""
+
+    event_id: int
+    updated: datetime
+    title: str
+    summary: str
+    kind: str
+    record_id: int
+    record: object
+
+
+def process_of(record) -> PeaceProcess | None:
+    """The process a record belongs to."""
+    if isinstance(record, (ViolenceReport, Milestone)):
+        return record.process
+    if isinstance(record, Agreement):
+        return record.process
+    if isinstance(record, Commitment):
+        return record.agreement.process
+    return record.commitment.agreement.process  # release records and status changes
+
+
+def is_public(record) -> bool:
+    """Whether the record is public now (with the terms and agreement above it)."""
+    chain = [record]
+    if isinstance(record, CommitmentStatusChange):  # its "status" is the PAM scale, not review
+        chain = [record.commitment, record.commitment.agreement]
+    elif isinstance(record, ReleaseRecord):
+        chain += [record.commitment, record.commitment.agreement]
+    elif isinstance(record, Commitment):
+        chain.append(record.agreement)
+    return all(getattr(item, "status", "published") in PUBLIC for item in chain)
+
+
+def published_now(event: AuditEvent) -> bool:
+    """A publication: a "publish" event, or a record created or imported published (status
+    changes are never reviewed: their creation is their publication)."""
+    if event.action == "publish":
+        return True
+    if event.action not in ("create", "import"):
+        return False
+    status = (event.changes or {}).get("status", {}).get("after")
+    return event.entity_type == "status_change" or status == "published"
+
+
+def describe(record) -> tuple[str, str]:
+    """The entry's title and summary, in words."""
+    if isinstance(record, ReleaseRecord):
+        what = "Running total" if record.kind == "cumulative" else "Release"
+        term = record.commitment.description
+        return (
+            f"{what} of {record.count:,} {record.commitment.unit} on {long_date(record.date)}",
+            f"{term} Verification: {record.verification}.",
+        )
+    if isinstance(record, ViolenceReport):
+        return (
+            f"{record.event_type} in {record.location} on {long_date(record.event_date)}",
+            f"By {record.actor1}; {record.fatalities:,} killed. {record.notes or ''}".strip(),
+        )
+    if isinstance(record, CommitmentStatusChange):
+        label = PAM_STATUS_LABELS.get(record.status, str(record.status))
+        return (
+            f"Status {record.status} ({label}) from {long_date(record.changed_on)}",
+            f"{record.commitment.description} {record.notes or ''}".strip(),
+        )
+    if isinstance(record, Milestone):
+        return f"Milestone on {long_date(record.date)}: {record.title}", record.notes or ""
+    if isinstance(record, Agreement):
+        return f"Agreement: {record.title}", record.summary or ""
+    return f"Term: {record.description}", ""
+
+
+def feed_entries(process: PeaceProcess, limit: int = FEED_ENTRIES) -> list[FeedEntry]:
+    """The newest publications and status changes of the process, at most ``limit``."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity_type.in_(FEED_KINDS),
+            AuditEvent.action.in_(("publish", "create", "import")),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(SCANNED_EVENTS)
+    )
+    candidates, seen = [], set()
+    for event in events:
+        key = (event.entity_type, event.entity_id)
+        if key in seen or event.entity_id is None or not published_now(event):
+            continue
+        seen.add(key)
+        candidates.append(event)
+    records = {}  # one query per kind, not one per event
+    for kind, model in FEED_KINDS.items():
+        ids = [e.entity_id for e in candidates if e.entity_type == kind]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for record in db.session.scalars(select(model).where(model.id.in_(chunk))):
+                records[(kind, record.id)] = record
+    entries: list[FeedEntry] = []
+    for event in candidates:
+        record = records.get((event.entity_type, event.entity_id))
+        if record is None or not is_public(record) or process_of(record) is not process:
+            continue
+        title, summary = describe(record)
+        entries.append(
+            FeedEntry(event.id, event.occurred_at, title, summary, event.entity_type,
+                      record.id, record)
+        )  # fmt: skip
+        if len(entries) >= limit:
+            break
+    return entries
