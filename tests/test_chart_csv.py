@@ -69,7 +69,10 @@ def test_labels_are_escaped_once_at_each_edge(tricky, client):
     page = client.get("/processes/tricky").get_data(as_text=True)
     # The page: Jinja escapes once, so a reader sees "Gov & Allies", never "&amp;amp;".
     assert "Gov &amp; Allies releases &lt;b&gt;Front&lt;/b&gt; prisoners" in page
-    assert "&amp;amp;" not in page and "<b>Front</b>" not in page
+    # (The embed box's <iframe> snippet is HTML to copy: its title attribute is escaped for that
+    # edge, so the page shows "&amp;" there on purpose; leave it out of this check.)
+    shown = re.sub(r'<textarea id="embed-[^"]*"[^>]*>.*?</textarea>', "", page, flags=re.S)
+    assert "&amp;amp;" not in shown and "<b>Front</b>" not in page
     # The figures: Plotly reads a subset of HTML, so names are escaped for it exactly once.
     blocks = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S)
     names = [
