@@ -8,6 +8,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from tracker.models.base import ROLES
+from tracker.services.figures.public import find_process
 
 
 def require_role(*roles: str):
@@ -73,3 +74,11 @@ def can_publish(user, record) -> bool:
     if not (user and user.is_authenticated and user.role in EDITOR_ROLES):
         return False
     return has_pending(record) and may_publish(user, record)
+
+
+def published_process_or_404(slug: str):
+    """The published process with this slug, or a 404 that names it (JSON under the API)."""
+    found = find_process(slug)
+    if found is None:
+        abort(404, f"There is no published process called {slug!r}.")
+    return found

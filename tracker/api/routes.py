@@ -9,11 +9,11 @@ from tracker.api.openapi import openapi_document
 from tracker.errors import error_response
 from tracker.extensions import db
 from tracker.models import ViolenceReport
+from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import cache
 from tracker.services.figures.progress import commitment_progress
 from tracker.services.figures.public import (
     find_commitment,
-    find_process,
     iso,
     process_detail,
     process_summary,
@@ -41,14 +41,6 @@ def cache_and_cors(response):
         response.headers.setdefault("Cache-Control", "public, max-age=60")
         response.make_conditional(request)
     return response
-
-
-def published_process_or_404(slug: str):
-    """The published process with this slug, or a 404 JSON error."""
-    found = find_process(slug)
-    if found is None:
-        abort(404, f"No published process with slug {slug!r}.")
-    return found
 
 
 @bp.get("/processes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 
 from tracker.main import bp
-from tracker.main.routes import published_or_404
+from tracker.permissions import published_process_or_404
 from tracker.services.figures.feed import feed_entries
 
 
@@ -26,7 +26,7 @@ def entry_link(process, entry) -> str:
 @bp.get("/processes/<slug>/feed.atom")
 def process_feed(slug: str):
     """The Atom feed (RFC 4287) of one published process, newest entries first."""
-    found = published_or_404(slug)
+    found = published_process_or_404(slug)
     entries = feed_entries(found)
     body = render_template(
         "main/feed.xml",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 
 from tracker.main import bp
-from tracker.main.routes import published_or_404
+from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard import cache
 from tracker.services.interchange.kept_columns import citation
@@ -13,7 +13,7 @@ from tracker.services.interchange.kept_columns import citation
 
 def chart_or_404(slug: str, key: str):
     """(process, filters, chart) for one chart of a published process, or a friendly 404."""
-    found = published_or_404(slug)
+    found = published_process_or_404(slug)
     if key not in dashboard.BUILDERS:
         abort(404, f"There is no chart called {key!r}.")
     params = dashboard.parse_params(request.args)
@@ -48,7 +48,7 @@ def chart_table(slug: str, key: str):
 @bp.get("/processes/<slug>/releases/<int:record_id>")
 def release(slug: str, record_id: int):
     """A published release record with its sources, verification and precision."""
-    found = published_or_404(slug)
+    found = published_process_or_404(slug)
     record = dashboard.public_release(found, record_id)
     if record is None:
         abort(404, f"There is no published release record {record_id} in this process.")
@@ -58,7 +58,7 @@ def release(slug: str, record_id: int):
 @bp.get("/processes/<slug>/violence/<int:report_id>")
 def violence_report(slug: str, report_id: int):
     """A published violence report with its sources, claims, verification and precision."""
-    found = published_or_404(slug)
+    found = published_process_or_404(slug)
     report = dashboard.public_report(found, report_id)
     if report is None:
         abort(404, f"There is no published violence report {report_id} in this process.")

@@ -11,12 +11,12 @@ from plotly.offline import get_plotlyjs_version
 
 from tracker.main import bp
 from tracker.models.base import ACLED_EVENT_TYPES
+from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard import cache
 from tracker.services.figures import violence
 from tracker.services.figures.progress import progress_for
 from tracker.services.figures.public import (
-    find_process,
     latest_record_date,
     published_processes,
     visible_commitments,
@@ -31,14 +31,6 @@ PLOTLY_VERSION = get_plotlyjs_version()
 def asset_versions() -> dict:
     """Template access to the plotly.js version, which names its cache-busting URL."""
     return {"plotly_version": PLOTLY_VERSION}
-
-
-def published_or_404(slug: str):
-    """The published process with this slug, or a friendly 404."""
-    found = find_process(slug)
-    if found is None:
-        abort(404, f"There is no published process called {slug!r}.")
-    return found
 
 
 @bp.get("/")
@@ -65,7 +57,7 @@ def process(slug: str):
 
     For anonymous visitors the rendered page is kept under the data version (see cache.py).
     """
-    found = published_or_404(slug)
+    found = published_process_or_404(slug)
     if session or current_user.is_authenticated:
         return render_process(found)  # a flash message or a user's menu: not shared
     # Anonymous visitors all see the same page for the same data and filters.

@@ -7,13 +7,12 @@ import html
 from datetime import date
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, url_for
 
 from tracker.main import bp
-from tracker.main.routes import published_or_404
+from tracker.main.records import chart_or_404
 from tracker.models.base import PAM_STATUS_LABELS
 from tracker.security import embeddable
-from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard.chart import Chart, DashboardParams
 from tracker.services.dashboard.compare import side_label
 from tracker.services.figures import pace
@@ -106,13 +105,7 @@ for helper in (
 @embeddable
 def embed_chart(slug: str, key: str):
     """One chart with its caption, source line and a link back, for other sites' frames."""
-    found = published_or_404(slug)
-    if key not in dashboard.BUILDERS:
-        abort(404, f"There is no chart called {key!r}.")
-    params = dashboard.parse_params(request.args)
-    chart = dashboard.Dashboard(found, params).chart(key)
-    if chart is None:
-        abort(404, f"The process has no data for the {key!r} chart.")
+    found, params, chart = chart_or_404(slug, key)
     back = url_for(
         "main.process", slug=found.slug, _external=True, _anchor=f"chart-{key}",
         **params.query_args(),

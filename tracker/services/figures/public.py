@@ -17,6 +17,7 @@ from tracker.services.figures.progress import (
     pam_status,
     progress_for,
 )
+from tracker.services.interchange.serializers import commitment_terms, iso
 from tracker.services.rules import fields as F
 
 
@@ -90,31 +91,13 @@ def progress_dict(progress: Progress) -> dict[str, Any]:
     }
 
 
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def commitment_dict(
     commitment: Commitment, progress: Progress | None, on: date, statuses: Sequence[str]
 ) -> dict[str, Any]:
     """A commitment as the API shows it, with its status and progress."""
     return {
         "id": commitment.id,
-        "key": commitment.key,
-        "kind": commitment.kind,
-        "description": commitment.description,
-        "obligated_party": commitment.obligated_party.name if commitment.obligated_party else None,
-        "beneficiary_party": (
-            commitment.beneficiary_party.name if commitment.beneficiary_party else None
-        ),
-        "target": commitment.target,
-        "target_is_maximum": commitment.target_is_maximum,
-        "unit": commitment.unit,
-        "deadline": iso(commitment.deadline),
-        "period_start": iso(commitment.period_start),
-        "period_end": iso(commitment.period_end),
-        "baseline_start": iso(commitment.baseline_start),
-        "baseline_end": iso(commitment.baseline_end),
+        **commitment_terms(commitment),
         "status": pam_status(commitment, on, statuses, progress),
         "progress": progress_dict(progress) if progress else None,
     }

@@ -16,6 +16,7 @@ import calendar
 import re
 from collections.abc import Iterator
 
+from tracker.services.interchange.csv_read import rows_as_wide_as_header
 from tracker.services.interchange.kept_columns import ACLED, DATASETS
 
 ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
@@ -232,15 +233,7 @@ def read_acled(
     """(line, row) per event; consecutive monadic rows of one event come out as one."""
     held: tuple[int, dict[str, str]] | None = None
     width = len(reader.names)
-    for line, cells in rows:
-        if len(cells) != width:
-            errors.add(
-                line,
-                "",
-                f"has {len(cells)} cells but the header has {width} columns "
-                "(a stray comma, or a quote that is not closed?)",
-            )
-            continue
+    for line, cells in rows_as_wide_as_header(rows, width, errors):
         row = reader.row(cells)
         try:
             reader.date(row, cells)

@@ -192,6 +192,22 @@ def read_csv(
         yield from _data_rows(rows, required, known, errors)
 
 
+def rows_as_wide_as_header(
+    rows: Iterator[tuple[int, list[str]]], width: int, errors: ErrorList
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows with as many cells as the header has columns; each other row is an error."""
+    for line, cells in rows:
+        if len(cells) != width:
+            errors.add(
+                line,
+                "",
+                f"has {len(cells)} cells but the header has {width} columns "
+                "(a stray comma, or a quote that is not closed?)",
+            )
+            continue
+        yield line, cells
+
+
 def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows after the header, checked against it."""
     first = next(rows, None)
@@ -201,16 +217,8 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
     names = _header(first[1], required, known)
     wanted = [(index, name) for index, name in enumerate(names) if name in known]
     any_row = False
-    for line, cells in rows:
+    for line, cells in rows_as_wide_as_header(rows, len(names), errors):
         any_row = True
-        if len(cells) != len(names):
-            errors.add(
-                line,
-                "",
-                f"has {len(cells)} cells but the header has {len(names)} columns "
-                "(a stray comma, or a quote that is not closed?)",
-            )
-            continue
         unstorable = [
             (name, problem)
             for index, name in wanted

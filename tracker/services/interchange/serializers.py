@@ -118,8 +118,8 @@ def status_change_to_dict(change) -> dict[str, Any]:
     }
 
 
-def commitment_to_dict(commitment: Commitment, releases: Sequence[ReleaseRecord]) -> dict[str, Any]:
-    """A commitment as the bundle holds it, with its status history and release records."""
+def commitment_terms(commitment: Commitment) -> dict[str, Any]:
+    """What a commitment promises: the fields the bundle, the CSV and the API share."""
     return {
         "key": commitment.key,
         "kind": commitment.kind,
@@ -134,6 +134,13 @@ def commitment_to_dict(commitment: Commitment, releases: Sequence[ReleaseRecord]
         "period_end": iso(commitment.period_end),
         "baseline_start": iso(commitment.baseline_start),
         "baseline_end": iso(commitment.baseline_end),
+    }
+
+
+def commitment_to_dict(commitment: Commitment, releases: Sequence[ReleaseRecord]) -> dict[str, Any]:
+    """A commitment as the bundle holds it, with its status history and release records."""
+    return {
+        **commitment_terms(commitment),
         "status": commitment.status,
         "status_history": [status_change_to_dict(c) for c in commitment.status_changes],
         "releases": [release_to_dict(record) for record in releases],

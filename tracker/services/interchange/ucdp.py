@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import date
 
+from tracker.services.interchange.csv_read import rows_as_wide_as_header
 from tracker.services.interchange.kept_columns import DATASETS, UCDP_GED, UCDP_GED_EXTRACT
 
 GED_COLUMNS = {"type_of_violence", "side_a", "side_b", "best", "date_start"}
@@ -179,13 +180,5 @@ def read_ged(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) per GED event."""
     width = len(reader.names)
-    for line, cells in rows:
-        if len(cells) != width:
-            errors.add(
-                line,
-                "",
-                f"has {len(cells)} cells but the header has {width} columns "
-                "(a stray comma, or a quote that is not closed?)",
-            )
-            continue
+    for line, cells in rows_as_wide_as_header(rows, width, errors):
         yield line, reader.row(cells)
