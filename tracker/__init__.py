@@ -40,7 +40,7 @@ def register_extensions(app: Flask) -> None:
     from tracker import auth, inputs, security
     from tracker.extensions import compress, csrf, db, login_manager, migrate
     from tracker.services.dashboard import cache
-    from tracker.services.entry import audit, review
+    from tracker.services.entry import audit, guard
 
     db.init_app(app)
     compress.init_app(app)
@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_login(login_manager)
     audit.init_app(app)
     cache.init_app(app)
-    review.init_app(app)
+    guard.init_app(app)
     security.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -19,7 +19,7 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, User
 from tracker.models.base import REVIEW_STATUS, ROLES
 from tracker.services.accounts.passwords import PasswordError, check_password_policy
-from tracker.services.entry import review
+from tracker.services.entry import guard, review
 from tracker.services.entry.audit import audit_context
 from tracker.services.interchange.bundle import BundleError, ImportCounts, export_bundle
 from tracker.services.interchange.bundle_import import import_bundle
@@ -102,9 +102,9 @@ def load_bundle(document, status: str | None, actor: str, seed: bool = False) ->
     try:
         with contextlib.ExitStack() as scope:
             scope.enter_context(audit_context(db.session, action="import", actor=actor))
-            scope.enter_context(review.changes_become_revisions(db.session, None, actor))
+            scope.enter_context(guard.changes_become_revisions(db.session, None, actor))
             if seed:
-                scope.enter_context(review.seeding_new_records(db.session))
+                scope.enter_context(guard.seeding_new_records(db.session))
             _, counts = import_bundle(document, status)
             db.session.commit()
     except BundleError as error:
@@ -132,8 +132,8 @@ def demo_load() -> None:
     with (
         path.open("rb") as stream,
         audit_context(db.session, action="import", actor="demo"),
-        review.changes_become_revisions(db.session, None, "demo"),
-        review.seeding_new_records(db.session),
+        guard.changes_become_revisions(db.session, None, "demo"),
+        guard.seeding_new_records(db.session),
     ):
         result = import_violence_csv(stream, process, "published")
         if result.counts.added or result.counts.updated:  # twice changes nothing, log included
@@ -216,7 +216,7 @@ def run_csv_import(
         try:
             with (
                 audit_context(db.session, action="import", actor=actor),
-                review.changes_become_revisions(db.session, None, f"{path.name} into {label}"),
+                guard.changes_become_revisions(db.session, None, f"{path.name} into {label}"),
             ):
                 result = importer(stream, target, status, on_progress=on_progress, **options)
                 record_import_event(kind, target_label, path.name, result, actor, status=status)

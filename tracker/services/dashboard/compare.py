@@ -74,6 +74,48 @@ def chosen(available: list[Choice], ids: Iterable[int]) -> tuple[list[Choice], l
     return picked[:MAX_CHOSEN], errors
 
 
+COMPARE_COLUMNS = [
+    Column("commitment_id", "Term id", "number"),
+    Column("process", "Process"),
+    Column("term", "Term"),
+    Column("date", "Date", "date"),
+    Column("days_since_signing", "Days since signing", "number"),
+    Column("cumulative", "Cumulative released", "number"),
+    Column("target", "Target", "number"),
+    Column("percent", "% of target", "percent"),
+]
+
+
+def compare_trace(label: str, points: list[dict], colour: str) -> dict:
+    """One term's line: percent of its target against days since its agreement was signed."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": plotly_text(label),
+        "x": [p["days_since_signing"] for p in points],
+        "y": [p["percent"] for p in points],
+        "line": {"shape": "hv", "width": 2.5, "color": colour},
+        "customdata": [[p["date"].isoformat(), p["cumulative"]] for p in points],
+        "hovertemplate": "Day %{x:,}: %{y:.1f} % (%{customdata[1]:,} by "
+        "%{customdata[0]})<extra>" + plotly_text(label) + "</extra>",
+    }
+
+
+def compare_layout() -> dict:
+    """Axes in days and percent, with the 100 % line named in the legend."""
+    layout = base_layout("Days since signing", "Share of the target released")
+    layout["yaxis"].update({"ticksuffix": " %", "rangemode": "tozero"})
+    layout["xaxis"].update({"rangemode": "tozero", "separatethousands": True})
+    layout["shapes"] = [
+        {
+            "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
+            "line": {"dash": "dash", "color": "#555", "width": 1.5},
+            "showlegend": True, "name": "Target reached (100 %)",
+        }
+    ]  # fmt: skip
+    return layout
+
+
 def comparison_chart(picked: list[Choice]) -> Chart:
     """Percent of target against days since signing, with the table (= CSV rows)."""
     progress = progress_for([choice.commitment for choice in picked])
@@ -96,19 +138,7 @@ def comparison_chart(picked: list[Choice]) -> Chart:
             for point in item.series
         ]
         rows.extend(points)
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": plotly_text(choice.label),
-                "x": [p["days_since_signing"] for p in points],
-                "y": [p["percent"] for p in points],
-                "line": {"shape": "hv", "width": 2.5, "color": PALETTE[index % len(PALETTE)]},
-                "customdata": [[p["date"].isoformat(), p["cumulative"]] for p in points],
-                "hovertemplate": "Day %{x:,}: %{y:.1f} % (%{customdata[1]:,} by "
-                "%{customdata[0]})<extra>" + plotly_text(choice.label) + "</extra>",
-            }
-        )
+        traces.append(compare_trace(choice.label, points, PALETTE[index % len(PALETTE)]))
         if item.series:
             last = points[-1]
             parts.append(
@@ -117,26 +147,6 @@ def comparison_chart(picked: list[Choice]) -> Chart:
             )
         else:
             parts.append(f"{choice.label}: no releases recorded yet")
-    layout = base_layout("Days since signing", "Share of the target released")
-    layout["yaxis"].update({"ticksuffix": " %", "rangemode": "tozero"})
-    layout["xaxis"].update({"rangemode": "tozero", "separatethousands": True})
-    layout["shapes"] = [
-        {
-            "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
-            "line": {"dash": "dash", "color": "#555", "width": 1.5},
-            "showlegend": True, "name": "Target reached (100 %)",
-        }
-    ]  # fmt: skip
-    columns = [
-        Column("commitment_id", "Term id", "number"),
-        Column("process", "Process"),
-        Column("term", "Term"),
-        Column("date", "Date", "date"),
-        Column("days_since_signing", "Days since signing", "number"),
-        Column("cumulative", "Cumulative released", "number"),
-        Column("target", "Target", "number"),
-        Column("percent", "% of target", "percent"),
-    ]
     count = pace.release_count(
         pace.published_releases([choice.commitment.id for choice in picked], None, None)
     )
@@ -144,8 +154,8 @@ def comparison_chart(picked: list[Choice]) -> Chart:
         "compare",
         "Share of the target released, by days since signing",
         ". ".join(parts) + "." if parts else "Choose at least one term to compare.",
-        {"data": traces, "layout": layout},
-        columns,
+        {"data": traces, "layout": compare_layout()},
+        COMPARE_COLUMNS,
         rows,
         count.records,
         count.sources,

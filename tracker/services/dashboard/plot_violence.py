@@ -249,6 +249,22 @@ def riv_figure(comparisons: Sequence[tuple[str, PeriodComparison]]) -> dict[str,
     return {"data": data, "layout": layout}
 
 
+def place_names_trace(labelled: Sequence[MapCell]) -> dict[str, Any]:
+    """The main places' names written on the map (no markers, no hover)."""
+    return {
+        "type": "scattergeo",
+        "mode": "text",
+        "name": "Place names",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "lat": [c.latitude for c in labelled],
+        "lon": [c.longitude for c in labelled],
+        "text": [plotly_text(c.location) for c in labelled],
+        "textposition": "top center",
+        "textfont": {"size": 12, "color": "#1b1f24"},
+    }
+
+
 def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
     """Incidents on a map (scattergeo, no tiles), one marker per rounded location and type.
 
@@ -283,20 +299,7 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
         )
     labelled = places_to_name(cells)
     if labelled:
-        data.append(
-            {
-                "type": "scattergeo",
-                "mode": "text",
-                "name": "Place names",
-                "showlegend": False,
-                "hoverinfo": "skip",
-                "lat": [c.latitude for c in labelled],
-                "lon": [c.longitude for c in labelled],
-                "text": [plotly_text(c.location) for c in labelled],
-                "textposition": "top center",
-                "textfont": {"size": 12, "color": "#1b1f24"},
-            }
-        )
+        data.append(place_names_trace(labelled))
     geo: dict[str, Any] = {
         # The 110m base map is an eighth of the 50m one; charts.js swaps in 50m when zoomed.
         "resolution": 110,

@@ -73,6 +73,23 @@ def comparable(result: violence.PeriodComparison) -> bool:
     return min(result.period_events, result.baseline_events) >= MIN_EVENTS_TO_COMPARE
 
 
+RIV_COLUMNS = [
+    Column("term", "Term"),
+    Column("period", "Agreed period"),
+    Column("baseline", "Baseline period"),
+    Column("baseline_events", "Baseline events", "number"),
+    Column("period_events", "Period events", "number"),
+    Column("baseline_events_per_day", "Baseline events/day", "number"),
+    Column("period_events_per_day", "Period events/day", "number"),
+    Column("events_change_percent", "Change in events (%)", "number"),
+    Column("baseline_fatalities", "Baseline fatalities", "number"),
+    Column("period_fatalities", "Period fatalities", "number"),
+    Column("baseline_fatalities_per_day", "Baseline fatalities/day", "number"),
+    Column("period_fatalities_per_day", "Period fatalities/day", "number"),
+    Column("fatalities_change_percent", "Change in fatalities (%)", "number"),
+]
+
+
 def build_riv(board: Board) -> Chart | None:
     """Each reduction-in-violence or ceasefire term's period against its baseline.
 
@@ -100,69 +117,65 @@ def build_riv(board: Board) -> Chart | None:
         label = f"{long_date(term.period_start)}–{long_date(term.period_end)}"
         enough = comparable(result)
         comparisons.append((label if enough else f"{label}<br>(too few to compare)", result))
-        (base_events, events), (base_deaths, deaths) = (
-            result.events_per_day,
-            result.fatalities_per_day,
-        )
-        rows.append(
-            {
-                "term": term.description,
-                "period": f"{term.period_start.isoformat()}/{term.period_end.isoformat()}",
-                "baseline": f"{term.baseline_start.isoformat()}/{term.baseline_end.isoformat()}",
-                "baseline_events": result.baseline_events,
-                "period_events": result.period_events,
-                "baseline_events_per_day": round(base_events, 3),
-                "period_events_per_day": round(events, 3),
-                "events_change_percent": rounded(result.events_change) if enough else None,
-                "baseline_fatalities": result.baseline_fatalities,
-                "period_fatalities": result.period_fatalities,
-                "baseline_fatalities_per_day": round(base_deaths, 3),
-                "period_fatalities_per_day": round(deaths, 3),
-                "fatalities_change_percent": rounded(result.fatalities_change) if enough else None,
-            }
-        )
-        counts = (
-            f"{plural(result.period_events, 'event')} and "
-            f"{plural(result.period_fatalities, 'fatality', 'fatalities')} in "
-            f"{plural(result.period_days, 'day')} ({events:.2f} and {deaths:.2f} per day), "
-            f"against {plural(result.baseline_events, 'event')} and "
-            f"{plural(result.baseline_fatalities, 'fatality', 'fatalities')} in the "
-            f"{result.baseline_days:,}-day baseline "
-            f"({base_events:.2f} and {base_deaths:.2f} per day)"
-        )
-        if enough:
-            sentences.append(
-                f"{label}: {counts}: events {change_words(result.events_change)}, "
-                f"fatalities {change_words(result.fatalities_change)}."
-            )
-        else:
-            sentences.append(
-                f"{label}: {counts}. Too few events to compare (fewer than "
-                f"{MIN_EVENTS_TO_COMPARE} in a period), so no change in % is given."
-            )
-    columns = [
-        Column("term", "Term"),
-        Column("period", "Agreed period"),
-        Column("baseline", "Baseline period"),
-        Column("baseline_events", "Baseline events", "number"),
-        Column("period_events", "Period events", "number"),
-        Column("baseline_events_per_day", "Baseline events/day", "number"),
-        Column("period_events_per_day", "Period events/day", "number"),
-        Column("events_change_percent", "Change in events (%)", "number"),
-        Column("baseline_fatalities", "Baseline fatalities", "number"),
-        Column("period_fatalities", "Period fatalities", "number"),
-        Column("baseline_fatalities_per_day", "Baseline fatalities/day", "number"),
-        Column("period_fatalities_per_day", "Period fatalities/day", "number"),
-        Column("fatalities_change_percent", "Change in fatalities (%)", "number"),
-    ]
+        rows.append(riv_row(term, result, enough))
+        sentences.append(riv_sentence(label, result, enough))
     return board.violence_chart(
         "riv", "Reduction in violence: agreed periods against their baselines",
-        " ".join(sentences), charts_violence.riv_figure(comparisons), columns, rows,
+        " ".join(sentences), charts_violence.riv_figure(comparisons), RIV_COLUMNS, rows,
         sentences=sentences,
         note="Per day, both ends of each period included; each bar is labelled with its count "
         f"(events or fatalities, in days). {SMALL_NUMBER_RULE} The date filter does not apply: "
         "the periods are fixed by the agreement.",
     )  # fmt: skip
+
+
+def riv_row(term, result, enough: bool) -> dict:
+    """One term's row of the data table: counts, rates and (when comparable) changes."""
+    (base_events, events), (base_deaths, deaths) = (
+        result.events_per_day,
+        result.fatalities_per_day,
+    )
+    return {
+        "term": term.description,
+        "period": f"{term.period_start.isoformat()}/{term.period_end.isoformat()}",
+        "baseline": f"{term.baseline_start.isoformat()}/{term.baseline_end.isoformat()}",
+        "baseline_events": result.baseline_events,
+        "period_events": result.period_events,
+        "baseline_events_per_day": round(base_events, 3),
+        "period_events_per_day": round(events, 3),
+        "events_change_percent": rounded(result.events_change) if enough else None,
+        "baseline_fatalities": result.baseline_fatalities,
+        "period_fatalities": result.period_fatalities,
+        "baseline_fatalities_per_day": round(base_deaths, 3),
+        "period_fatalities_per_day": round(deaths, 3),
+        "fatalities_change_percent": rounded(result.fatalities_change) if enough else None,
+    }
+
+
+def riv_sentence(label: str, result, enough: bool) -> str:
+    """One term's sentence: counts next to rates, and a change in % only when comparable."""
+    (base_events, events), (base_deaths, deaths) = (
+        result.events_per_day,
+        result.fatalities_per_day,
+    )
+    counts = (
+        f"{plural(result.period_events, 'event')} and "
+        f"{plural(result.period_fatalities, 'fatality', 'fatalities')} in "
+        f"{plural(result.period_days, 'day')} ({events:.2f} and {deaths:.2f} per day), "
+        f"against {plural(result.baseline_events, 'event')} and "
+        f"{plural(result.baseline_fatalities, 'fatality', 'fatalities')} in the "
+        f"{result.baseline_days:,}-day baseline "
+        f"({base_events:.2f} and {base_deaths:.2f} per day)"
+    )
+    if enough:
+        return (
+            f"{label}: {counts}: events {change_words(result.events_change)}, "
+            f"fatalities {change_words(result.fatalities_change)}."
+        )
+    return (
+        f"{label}: {counts}. Too few events to compare (fewer than "
+        f"{MIN_EVENTS_TO_COMPARE} in a period), so no change in % is given."
+    )
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

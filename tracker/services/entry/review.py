@@ -4,7 +4,7 @@ A record's row is its published version; a change to a published or archived rec
 its pending revision (:mod:`tracker.services.entry.revisions`), a record never published is a
 draft (``under_review``). :func:`publish` is the only way a version becomes public: it refuses
 anyone who wrote part of what it publishes, unless an admin turned review off. A flush guard
-(:func:`_guard_publications`) refuses every other write that would change what the public
+(:mod:`tracker.services.entry.guard`) refuses every other write that would change what the public
 sees, whichever path it comes from (forms, history, imports, bundles, the command line).
 """
 
@@ -13,17 +13,16 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import has_request_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Claim, Setting, User
-from tracker.models.base import ReviewedMixin, utcnow
+from tracker.models import AuditEvent, Setting, User
+from tracker.models.base import utcnow
 from tracker.services.entry import revisions
-from tracker.services.entry.audit import ENTITY_NAMES, IGNORED, audit_context, claim_snapshot
+from tracker.services.entry.audit import ENTITY_NAMES, audit_context, claim_snapshot
 
 REVIEW_SETTING = "review_required"
 AUTHOR_ACTIONS = ("create", "update", "revert", "import", "revise")
@@ -69,7 +68,7 @@ def set_review_required(required: bool, actor: str = "") -> None:
     db.session.commit()
 
 
-def _kind(record: Any):
+def record_kind(record: Any):
     """The record kind (registry entry) a record belongs to."""
     from tracker.services.entry.registry import KINDS
 
@@ -97,7 +96,8 @@ def unreviewed_authors(record: Any) -> set[int]:
 
 def authors(record: Any, revision: Any = None) -> set[int]:
     """Who wrote what is waiting to be published: the revision's authors, or the draft's."""
-    revision = revision if revision is not None else revisions.pending(_kind(record), record.id)
+    if revision is None:
+        revision = revisions.pending(record_kind(record), record.id)
     if revision is not None:
         return set(revision.author_ids)
     if record.status == "under_review":
@@ -109,7 +109,7 @@ def has_pending(record: Any) -> bool:
     """Whether something of the record waits to be published (a draft or a revision)."""
     if record.status == "under_review":
         return True
-    return revisions.pending(_kind(record), record.id) is not None
+    return revisions.pending(record_kind(record), record.id) is not None
 
 
 def may_publish(user: Any, record: Any) -> bool:
@@ -157,7 +157,7 @@ def publish(record: Any, user: Any, version: int | None = None) -> None:
     The revision's values replace the published ones in one transaction; the audit event
     names the publisher (its user) and the authors.
     """
-    kind = _kind(record)
+    kind = record_kind(record)
     revision = revisions.pending(kind, record.id) if kind.reviewed else None
     if revision is None and record.status != "under_review":
         raise ReviewError("Nothing of this record waits to be published.")
@@ -214,7 +214,7 @@ def status_before_archive(record: Any) -> str:
 def _change_status(record: Any, user: Any, status: str, version: int | None) -> str:
     """Move a record to ``status``: directly when nothing public changes or review is off,
     else as a pending revision. Returns "done" or "proposed"."""
-    kind = _kind(record)
+    kind = record_kind(record)
     if version is not None:
         set_committed_value(record, "version", version)
     public = "published" in (record.status, status)
@@ -238,7 +238,7 @@ def _change_status(record: Any, user: Any, status: str, version: int | None) -> 
 
 def effective_status(record: Any) -> str:
     """The status the record has once what waits is published: the revision's, else its own."""
-    revision = revisions.pending(_kind(record), record.id)
+    revision = revisions.pending(record_kind(record), record.id)
     return revision.status if revision is not None else record.status
 
 
@@ -256,160 +256,3 @@ def restore(record: Any, user: Any = None, version: int | None = None) -> str:
     # Restoring a record whose archiving still waits for review just withdraws the archiving.
     target = status_before_archive(record) if record.status == "archived" else record.status
     return _change_status(record, user, target, version)
-
-
-# --- The guard: no write changes a public version outside publish() -----------------------
-
-
-def _acting(session: Session) -> bool:
-    """Whether someone acts through the app (a logged-in request, the command line).
-
-    Direct database work without an actor (test factories, migrations) is not guarded.
-    """
-    if session.info.get("audit_actor"):
-        return True
-    if has_request_context():
-        from flask_login import current_user
-
-        return bool(current_user and current_user.is_authenticated)
-    return False
-
-
-def _status_change(obj: Any) -> tuple[str, str]:
-    history = inspect(obj).attrs.status.history
-    before = history.deleted[0] if history.deleted else obj.status
-    return before, obj.status
-
-
-def _content_changed(obj: Any) -> bool:
-    state = inspect(obj)
-    for attr in state.mapper.column_attrs:
-        if attr.key in IGNORED or attr.key == "status":
-            continue
-        history = state.attrs[attr.key].history
-        if history.added and list(history.added) != list(history.deleted):
-            return True
-    for name in ("sources", "signatories", "claims"):
-        if name in state.mapper.relationships:
-            history = state.attrs[name].history
-            if history.added or history.deleted:
-                return True
-    return False
-
-
-def _of_public_report(session: Session, claim: Any) -> bool:
-    report = claim.report
-    return report is not None and report.status == "published" and report not in session.new
-
-
-def _changes_public_version(session: Session) -> list[Any]:
-    seeding = session.info.get("seed_new_published")
-    suspects = []
-    for obj in session.new:
-        if isinstance(obj, ReviewedMixin) and obj.status == "published":
-            if not seeding:
-                suspects.append(obj)
-        elif isinstance(obj, Claim) and _of_public_report(session, obj):
-            suspects.append(obj)
-    for obj in session.dirty:
-        if isinstance(obj, ReviewedMixin):
-            before, after = _status_change(obj)
-            moves = "published" in (before, after) and before != after
-            if moves or (before == "published" and _content_changed(obj)):
-                suspects.append(obj)
-        elif isinstance(obj, Claim) and session.is_modified(obj):
-            report = obj.report
-            if report is not None and report.status == "published" and _content_changed(obj):
-                suspects.append(obj)
-    for obj in session.deleted:
-        if isinstance(obj, Claim) and obj.report is not None and obj.report.status == "published":
-            suspects.append(obj)
-    return suspects
-
-
-@contextlib.contextmanager
-def seeding_new_records(session: Session):
-    """Inside, new records may arrive published (the demo data set); changes to existing
-    public records still need a second person."""
-    session.info["seed_new_published"] = True
-    try:
-        yield
-    finally:
-        session.info.pop("seed_new_published", None)
-
-
-def _is_public_edit(session: Session, obj: Any) -> bool:
-    """A published or archived record whose own values (not its status) changed."""
-    if not isinstance(obj, ReviewedMixin) or obj in session.new:
-        return False
-    before, after = _status_change(obj)
-    # An import "as under review" of a published record asks for review, not for a draft.
-    kept = after in (before, "under_review")
-    return before in revisions.REVIEWED_LIFE and kept and _content_changed(obj)
-
-
-@contextlib.contextmanager
-def changes_become_revisions(session: Session, user_id: int | None, batch: str = ""):
-    """Inside, changes to published or archived records become pending revisions (imports).
-
-    While review is required, an import that changes a published record does not write it:
-    just before the flush, the record's new values go into its pending revision and the
-    record is reloaded as published.
-    """
-    saved = session.info.get("revise_public")
-    session.info["revise_public"] = {"user_id": user_id, "batch": batch}
-    try:
-        yield
-    finally:
-        if saved is None:
-            session.info.pop("revise_public", None)
-        else:
-            session.info["revise_public"] = saved
-
-
-def _divert(session: Session, record: Any, user_id: int | None, batch: str) -> None:
-    """Move a public record's unflushed changes into its pending revision."""
-    kind = _kind(record)
-    values = revisions.snapshot(kind, record)
-    claims: list = []
-    if kind.claims:
-        history = inspect(record).attrs.claims.history
-        claims = [*history.added, *history.unchanged, *history.deleted]
-    session.expire(record)
-    for claim in claims:
-        if claim in session.new:
-            session.expunge(claim)
-        elif inspect(claim).persistent:
-            session.expire(claim)
-    revisions.propose(kind, record, values, user_id, batch=batch)
-
-
-def _guard_publications(session: Session, flush_context, instances) -> None:
-    if session.info.get("publishing") or not _acting(session):
-        return
-    suspects = _changes_public_version(session)
-    if not suspects or not review_required():
-        return
-    diverting = session.info.get("revise_public")
-    if diverting is not None:
-        public_edits = [obj for obj in session.dirty if _is_public_edit(session, obj)]
-        for claim in suspects:
-            report = getattr(claim, "report", None)
-            if isinstance(claim, Claim) and report is not None and report not in public_edits:
-                public_edits.append(report)
-        for record in public_edits:
-            _divert(session, record, diverting["user_id"], diverting["batch"])
-        suspects = _changes_public_version(session)
-        if not suspects:
-            return
-    names = ", ".join(f"{ENTITY_NAMES[type(obj)]} {obj.id or '(new)'}" for obj in suspects[:5])
-    raise PublicationRefusedError(
-        f"Publishing needs a second person ({names}): nothing was written. Import the records "
-        "as under review and have someone else publish them, or have an admin turn review off."
-    )
-
-
-def init_app(app) -> None:
-    """Attach the publication guard to every session (once per process)."""
-    if not event.contains(Session, "before_flush", _guard_publications):
-        event.listen(Session, "before_flush", _guard_publications)

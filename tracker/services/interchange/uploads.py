@@ -17,7 +17,8 @@ from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, PendingImport
 from tracker.models.base import utcnow
 from tracker.services.entry.audit import audit_context
-from tracker.services.entry.review import PublicationRefusedError, changes_become_revisions
+from tracker.services.entry.guard import changes_become_revisions
+from tracker.services.entry.review import PublicationRefusedError
 from tracker.services.interchange.csv_import import (
     CsvImportError,
     CsvImportResult,
