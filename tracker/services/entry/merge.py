@@ -43,25 +43,25 @@ def three_way(kind: Any, base: dict, mine: dict, current: dict) -> Merge:
     return Merge(merged=merged, current=current, conflicts=conflicts)
 
 
-def parse_base(text: str | None) -> dict | None:
-    """The base a form sent (JSON), or None when absent or not an object."""
+def _json_of(text: str | None):
+    """What a form's hidden JSON field holds, or None when absent or not JSON."""
     if not text:
         return None
     try:
-        value = json.loads(text)
-    except ValueError:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested past what Python can parse
         return None
+
+
+def parse_base(text: str | None) -> dict | None:
+    """The base a form sent (JSON), or None when absent or not an object."""
+    value = _json_of(text)
     return value if isinstance(value, dict) else None
 
 
 def parse_list(text: str | None) -> list[str] | None:
     """A list of strings a form sent as JSON (the warnings it showed), or None."""
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
+    value = _json_of(text)
     return [str(item) for item in value] if isinstance(value, list) else None
 
 
