@@ -291,3 +291,20 @@ def test_monadic_rows_apart_are_refused_saying_to_sort_the_file(app, runner, pro
         "sort the file by event_id_cnty" in result.output
     )
     assert count(app) == 0
+
+
+def test_a_claims_cell_nested_past_parsing_is_refused_by_line(app, runner, process, tmp_path):
+    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = [*rows[0], "claims"]
+    path = tmp_path / "deep_claims.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerow({**rows[0], "claims": "[" * 100_000})
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "column claims: is not the JSON list the export writes (nested too deeply)" in (
+        result.output
+    )
+    assert count(app) == 0

@@ -183,3 +183,13 @@ def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("url", ["/login", "/api/v1/processes", "/manage/release/new"])
+def test_json_nested_past_parsing_is_a_400_not_a_500(client, make_user, auth, url):
+    make_user()
+    auth.login()
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(url, data=deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in message(response)

@@ -13,22 +13,34 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import BadRequest
 
 from tracker.errors import render_error
 from tracker.services.rules.characters import unstorable_character
 
 
 def _json_strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(where, string) for every key and string inside a JSON document."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield where, str(key)
-            yield from _json_strings(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_strings(item, f"{where}[{index}]")
+    """(where, string) for every key and string inside a JSON document (no recursion, so
+    nesting of any depth is walked)."""
+    pending = [(value, where)]
+    while pending:
+        value, where = pending.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield where, str(key)
+                pending.append((item, f"{where}.{key}"))
+        elif isinstance(value, list):
+            pending.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
+
+
+def _json_body() -> Any:
+    """The request's JSON body (None when it is not JSON); a 400 when nested past parsing."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("The JSON body is nested too deeply to read.") from None
 
 
 def request_strings() -> Iterator[tuple[str, str]]:
@@ -42,7 +54,7 @@ def request_strings() -> Iterator[tuple[str, str]]:
         for key, upload in request.files.items(multi=True):
             yield f"the name of the uploaded file {key!r}", key + (upload.filename or "")
         if request.is_json:
-            yield from _json_strings(request.get_json(silent=True), "the JSON body")
+            yield from _json_strings(_json_body(), "the JSON body")
 
 
 def refuse_unstorable_characters():

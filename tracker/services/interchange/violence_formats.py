@@ -89,6 +89,8 @@ def claims_of(report: dict[str, Any], raw: dict[str, str]) -> tuple[list[dict], 
             listed = json.loads(cell)
         except json.JSONDecodeError as error:
             return [], f"is not the JSON list the export writes ({error.msg})"
+        except RecursionError:
+            return [], "is not the JSON list the export writes (nested too deeply)"
         if not isinstance(listed, list):
             return [], "must be a JSON list of claims"
         for index, item in enumerate(listed):
