@@ -76,6 +76,8 @@ def page(browser, live_server):
     """A fresh browser page; every request outside 127.0.0.1 is blocked and recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Generous waits: these tests check behaviour, not speed, and CI shares two cores.
+    page.set_default_timeout(90_000)
     watch = PageWatch()
 
     def on_console(message):

@@ -85,7 +85,7 @@ CLIPPED_CHART_TEXT = """() => {
 
 def wait_for_charts(page) -> None:
     """Wait until every chart on the page has been drawn (or failed)."""
-    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=30_000)
+    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=90_000)
 
 
 def axe_violations(page) -> list[str]:

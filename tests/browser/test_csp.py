@@ -69,7 +69,7 @@ def visit(page, path: str) -> None:
     if page.locator(".chart[data-figure]").count():
         # A locator, not wait_for_function: its string predicate needs eval(), which CSP refuses.
         expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(
-            0, timeout=30_000
+            0, timeout=90_000
         )
 
 

@@ -19,7 +19,7 @@ def wait_for_charts(page) -> None:
 
     A locator, not wait_for_function: a string predicate is evaluated with eval(), which the
     strict CSP (no 'unsafe-eval') may refuse."""
-    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=30_000)
+    expect(page.locator(".chart[data-figure]:not([data-drawn])")).to_have_count(0, timeout=90_000)
 
 
 def test_process_page_draws_every_chart_with_data(demo, page):

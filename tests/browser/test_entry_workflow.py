@@ -87,7 +87,7 @@ def test_keyboard_entry_then_review_then_public_total(app, make_user, page, brow
     assert api.json()["series"] == [{"date": "2020-04-08", "cumulative": 100}]
 
     page.goto(f"{page.base_url}/processes/afghanistan-2020")
-    expect(page.locator("#progress-chart")).to_have_attribute("data-drawn", "true", timeout=30_000)
+    expect(page.locator("#progress-chart")).to_have_attribute("data-drawn", "true", timeout=90_000)
     drawn = page.evaluate("Array.from(document.getElementById('progress-chart').data, t => t.y)")
     assert [max(y) for y in drawn if y] == [100]
     assert page.watch.outside_requests == []

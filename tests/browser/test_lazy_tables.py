@@ -29,7 +29,7 @@ def test_opening_a_long_table_loads_its_rows(app, demo, page):
     assert section.locator("#violence-table").count() == 0
     section.locator("summary", has_text="Data behind the chart").click()
     table = section.locator("#violence-table")
-    expect(table).to_be_visible(timeout=30_000)
+    expect(table).to_be_visible(timeout=90_000)
     assert table.locator("tbody tr").count() >= 260
     SHOTS.mkdir(exist_ok=True)
     for width in (1280, 768, 360):
@@ -59,7 +59,7 @@ def test_a_second_visit_asks_the_server_for_no_asset(app, demo, browser, live_se
             reached.clear()
             page.goto(url)
             expect(page.locator("#map-chart")).to_have_attribute(
-                "data-drawn", "true", timeout=30_000
+                "data-drawn", "true", timeout=90_000
             )
             if visit == "first":
                 assets = [path for path in reached if path.startswith(("/static/", "/assets/"))]

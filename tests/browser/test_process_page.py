@@ -7,7 +7,7 @@ def test_process_page_draws_the_progress_chart_with_data(demo, page):
     page.goto(f"{page.base_url}/processes/afghanistan-2020")
     chart = page.locator("#progress-chart")
     chart.locator(".main-svg").first.wait_for()
-    expect(page.locator("#progress-chart")).to_have_attribute("data-drawn", "true", timeout=30_000)
+    expect(page.locator("#progress-chart")).to_have_attribute("data-drawn", "true", timeout=90_000)
     # One line per side, drawn with its points.
     traces = page.evaluate(
         "Array.from(document.getElementById('progress-chart').data)"
