@@ -232,13 +232,13 @@ def riv_figure(comparisons: Sequence[tuple[str, PeriodComparison]]) -> dict[str,
             "xaxis": {"type": "category", "showticklabels": False, "anchor": "y"},
             "xaxis2": {"type": "category", "anchor": "y2", "matches": "x", "automargin": True},
             "yaxis": {
-                "title": {"text": "Events per day"},
+                "title": {"text": "Events<br>per day"},  # two lines: short panels on phones
                 "domain": [0.6, 1],
                 "rangemode": "tozero",
                 "gridcolor": "#eee",
             },
             "yaxis2": {
-                "title": {"text": "Fatalities per day"},
+                "title": {"text": "Fatalities<br>per day"},
                 "domain": [0, 0.4],
                 "rangemode": "tozero",
                 "gridcolor": "#eee",
