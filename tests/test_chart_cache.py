@@ -119,16 +119,21 @@ def test_cached_charts_follow_form_publish_import_and_archive(
         encoding="utf-8",
     )
     before_import = charts(other_worker, {})
+    assert runner.invoke(args=["review", "off"]).exit_code == 0  # an import that publishes
     result = runner.invoke(
         args=["import", "violence", str(excerpt), "--process", SLUG, "--status", "published"]
     )
     assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["review", "on"]).exit_code == 0
     assert_cache_is_current(app, other_worker)
     after_import = charts(other_worker, {})
     assert "violence" not in before_import and "violence" in after_import
     assert after_import["violence"]["records"] > 0
 
-    review(people["a"], record_id, "archive")  # archive: the figure goes back
+    review(people["a"], record_id, "archive")  # archive: a change waiting for review
+    assert_cache_is_current(app, other_worker)
+    assert "120 of up to 5,000" in progress_summary(other_worker)
+    review(people["b"], record_id, "publish")  # published: the figure goes back
     assert_cache_is_current(app, other_worker)
     assert "0 of up to 5,000" in progress_summary(other_worker)
 

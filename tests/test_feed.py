@@ -45,8 +45,10 @@ def test_a_record_enters_the_feed_when_a_second_person_publishes_it(app, people,
     assert entry["title"] == "Release of 250 prisoners on 8 Apr 2020"
     assert entry["link"] == f"http://localhost/processes/afghanistan-2020/releases/{record_id}"
     assert entry["kind"] == "release_record"
-    # Archived since: gone from the feed again.
+    # Archiving is a change like any other: the entry stays until a second person publishes it.
     action(people["a"], record_id, "archive")
+    assert len(entries(client, "release_record")) == 1
+    action(people["b"], record_id, "publish")
     assert entries(client, "release_record") == []
 
 

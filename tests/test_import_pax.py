@@ -70,6 +70,10 @@ def test_doha_agreement_with_its_parties_link_and_coded_provisions(app, runner, 
 
 
 def test_without_a_process_one_is_made_from_pax_with_third_parties_as_mediators(app, runner):
+    refused = run(runner, "--pax-id", "2232", "--status", "published")
+    assert refused.exit_code == 1  # publishing on import needs the two-person rule off
+    assert "publishing needs a second person" in refused.output
+    assert runner.invoke(args=["review", "off"]).exit_code == 0
     result = run(runner, "--pax-id", "2232", "--status", "published")
     assert result.exit_code == 0, result.output
     assert "2 line(s) of PA-X's signatories read as prose" in result.output

@@ -312,13 +312,20 @@ def review_off() -> None:
 def import_agreement(file: str, pax_id: int, slug: str | None, status: str | None) -> None:
     """Load one agreement of a PA-X file with its parties and coded provisions as terms."""
     actor = f"cli import {Path(file).name}"
+    if status == "published" and review.review_required():
+        fail(REVIEW_ON_MESSAGE)
     try:
         with (
             Path(file).open("rb") as stream,
             audit_context(db.session, action="import", actor=actor),
+            guard.changes_become_revisions(db.session, None, f"PA-X {pax_id}"),
         ):
             result = import_pax_agreement(stream, pax_id, slug, status)
             db.session.commit()
+    except review.PublicationRefusedError as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        fail(f"nothing was imported: {REVIEW_ON_MESSAGE}")
     except PaxError as error:
         db.session.rollback()
         fail(f"{Path(file).name}: {error}; nothing was imported.")

@@ -12,6 +12,8 @@ from tracker.imports.forms import PaxForm
 from tracker.models import PeaceProcess
 from tracker.permissions import require_role
 from tracker.services.entry.audit import audit_context
+from tracker.services.entry.guard import changes_become_revisions
+from tracker.services.entry.review import PublicationRefusedError
 from tracker.services.interchange.bundle import BundleError
 from tracker.services.interchange.pax import PaxError, import_pax_agreement
 
@@ -37,9 +39,18 @@ def pax_agreement():
         slug = process.slug if process else None
     upload = form.file.data
     try:
-        with audit_context(db.session, action="import", actor=current_user.email):
+        with (
+            audit_context(db.session, action="import", actor=current_user.email),
+            changes_become_revisions(db.session, current_user.id, f"PA-X {form.pax_id.data}"),
+        ):
             result = import_pax_agreement(upload.stream, form.pax_id.data, slug, form.status.data)
             db.session.commit()
+    except PublicationRefusedError as error:
+        db.session.rollback()
+        form.status.errors.append(
+            f"{error} Choose 'under review' and have someone else publish it from the review queue."
+        )
+        return render_template("imports/agreement.html", form=form), 400
     except PaxError as error:
         db.session.rollback()
         form.file.errors.append(f"{error}; nothing was imported.")
