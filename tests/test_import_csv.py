@@ -282,7 +282,7 @@ def test_reimport_across_chunks_matches_by_id_and_by_date_place_type_actor(
             select(ViolenceReport)
             .join(PeaceProcess)
             .where(PeaceProcess.slug == "afg")
-            .order_by(ViolenceReport.event_date)
+            .order_by(ViolenceReport.event_date, ViolenceReport.id)
         ).all()
         assert [(r.event_id_cnty, r.location, r.fatalities) for r in mine] == [
             ("AFG1", "Kabul", 3),

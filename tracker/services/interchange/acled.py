@@ -232,8 +232,7 @@ def read_acled(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) per event; consecutive monadic rows of one event come out as one."""
     held: tuple[int, dict[str, str]] | None = None
-    width = len(reader.names)
-    for line, cells in rows_as_wide_as_header(rows, width, errors):
+    for line, cells in rows_as_wide_as_header(rows, reader.names, errors):
         row = reader.row(cells)
         try:
             reader.date(row, cells)

@@ -193,19 +193,29 @@ def read_csv(
 
 
 def rows_as_wide_as_header(
-    rows: Iterator[tuple[int, list[str]]], width: int, errors: ErrorList
+    rows: Iterator[tuple[int, list[str]]], names: list[str], errors: ErrorList
 ) -> Iterator[tuple[int, list[str]]]:
-    """The rows with as many cells as the header has columns; each other row is an error."""
+    """The rows every reader may take: as many cells as the header has columns, and no
+    character that a database cannot store (NUL); each other row is an error by line and column.
+    """
     for line, cells in rows:
-        if len(cells) != width:
+        if len(cells) != len(names):
             errors.add(
                 line,
                 "",
-                f"has {len(cells)} cells but the header has {width} columns "
+                f"has {len(cells)} cells but the header has {len(names)} columns "
                 "(a stray comma, or a quote that is not closed?)",
             )
             continue
-        yield line, cells
+        unstorable = [
+            (name, problem)
+            for name, cell in zip(names, cells, strict=True)
+            if (problem := unstorable_character(cell))
+        ]
+        for name, problem in unstorable:
+            errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
+        if not unstorable:
+            yield line, cells
 
 
 def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, dict[str, str]]]:
@@ -217,17 +227,8 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
     names = _header(first[1], required, known)
     wanted = [(index, name) for index, name in enumerate(names) if name in known]
     any_row = False
-    for line, cells in rows_as_wide_as_header(rows, len(names), errors):
+    for line, cells in rows_as_wide_as_header(rows, names, errors):
         any_row = True
-        unstorable = [
-            (name, problem)
-            for index, name in wanted
-            if (problem := unstorable_character(cells[index]))
-        ]
-        for name, problem in unstorable:
-            errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
-        if unstorable:
-            continue
         yield line, {name: undo_neutralisation(cells[index]) for index, name in wanted}
     if not any_row and not errors:
         raise CsvImportError([RowError(2, "", "the file has a header but no rows")])

@@ -179,6 +179,5 @@ def read_ged(
     reader: GedReader, rows: Iterator[tuple[int, list[str]]], errors
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) per GED event."""
-    width = len(reader.names)
-    for line, cells in rows_as_wide_as_header(rows, width, errors):
+    for line, cells in rows_as_wide_as_header(rows, reader.names, errors):
         yield line, reader.row(cells)
