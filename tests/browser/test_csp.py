@@ -64,8 +64,9 @@ def public_pages(app) -> list[str]:
 
 def visit(page, path: str) -> None:
     """Open a page and let its scripts finish (charts drawn, if any)."""
-    page.goto(page.base_url + path)
-    page.wait_for_load_state("networkidle")
+    # "load", not "networkidle": the idle signal can fail to arrive in a busy headless Chromium
+    # (seen in CI); the charts' own data-drawn marks say when their scripts have finished.
+    page.goto(page.base_url + path, wait_until="load")
     if page.locator(".chart[data-figure]").count():
         # A locator, not wait_for_function: its string predicate needs eval(), which CSP refuses.
         expect(page.locator(".chart[data-figure]:not([data-drawn='true'])")).to_have_count(
