@@ -12,6 +12,7 @@ from tracker.models import (
     Commitment,
     Party,
     PeaceProcess,
+    PendingImport,
     ReleaseRecord,
     Source,
     User,
@@ -132,3 +133,40 @@ def source(url: str, publisher: str = "") -> Source:
     record = Source(url=url, publisher=publisher)
     db.session.add(record)
     return record
+
+
+def small_world(upload_token: str) -> tuple[dict[str, int], dict[str, int | str]]:
+    """A published process with one commitment, release and violence report, a researcher's
+    pending upload, a researcher and an admin, and a third account to act on; committed.
+
+    Returns the users' ids by role and the ids of the records (``target`` is the third account).
+    """
+    users = {
+        "researcher": user("researcher@example.org").id,
+        "admin": user("admin@example.org", role="admin").id,
+    }
+    target = user("target@example.org").id
+    published = process("afghanistan-2020")
+    term = commitment(agreement(published))
+    batch = release(term, date(2020, 4, 8), 100)
+    report = violence(published, date(2020, 4, 9))
+    upload = PendingImport(
+        token=upload_token,
+        user_id=users["researcher"],
+        kind="releases",
+        target_id=term.id,
+        filename="releases.csv",
+        content=b"date,count\n2020-04-09,5\n",
+        size=24,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    ids = {
+        "target": target,
+        "process": published.id,
+        "commitment": term.id,
+        "release": batch.id,
+        "report": report.id,
+        "upload": upload.token,
+    }
+    return users, ids

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -24,7 +23,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
-from tracker.models import AuditEvent, PendingImport, User
+from tracker.models import AuditEvent, User
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
 ROLES = ("anonymous", "researcher", "admin")
@@ -256,29 +255,9 @@ def world(app):
     The users have no password (sessions are set directly): hashing would slow every row.
     """
     with app.app_context():
-        users = {
-            "researcher": factories.user("researcher@example.org").id,
-            "admin": factories.user("admin@example.org", role="admin").id,
-        }
-        target = factories.user("target@example.org").id
-        process = factories.process("afghanistan-2020")
-        commitment = factories.commitment(factories.agreement(process))
-        release = factories.release(commitment, date(2020, 4, 8), 100)
-        report = factories.violence(process, date(2020, 4, 9))
-        upload = PendingImport(
-            token="matrix-upload-token",
-            user_id=users["researcher"],
-            kind="releases",
-            target_id=commitment.id,
-            filename="releases.csv",
-            content=b"date,count\n2020-04-09,5\n",
-            size=24,
-        )
-        db.session.add(upload)
-        db.session.commit()
-        commitment_id = commitment.id
-        ids = {"release": release.id, "report": report.id, "upload": upload.token}
-    values = {"target": target, "commitment": commitment_id, "plotly": PLOTLY_VERSION, **ids}
+        users, ids = factories.small_world("matrix-upload-token")
+    ids.pop("process")
+    values = {"plotly": PLOTLY_VERSION, **ids}
     return users, values
 
 

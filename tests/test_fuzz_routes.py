@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from datetime import date
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -35,7 +34,7 @@ from tests.test_records_violence import report_data
 from tracker import create_app
 from tracker.extensions import db
 from tracker.main.routes import PLOTLY_VERSION
-from tracker.models import PendingImport, User
+from tracker.models import User
 from tracker.services.entry.registry import KINDS
 
 VARIABLE = re.compile(r"<(?:[^<>:]+:)?(\w+)>")
@@ -170,35 +169,8 @@ def fuzzed(database_url):
         "testing", {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False}
     )
     with app.app_context():
-        users = {
-            "researcher": factories.user("researcher@example.org").id,
-            "admin": factories.user("admin@example.org", role="admin").id,
-        }
-        target = factories.user("target@example.org").id
-        process = factories.process("afghanistan-2020")
-        commitment = factories.commitment(factories.agreement(process))
-        release = factories.release(commitment, date(2020, 4, 8), 100)
-        report = factories.violence(process, date(2020, 4, 9))
-        upload = PendingImport(
-            token="fuzz-upload-token",
-            user_id=users["researcher"],
-            kind="releases",
-            target_id=commitment.id,
-            filename="releases.csv",
-            content=b"date,count\n2020-04-09,5\n",
-            size=24,
-        )
-        db.session.add(upload)
-        db.session.commit()
-        values = {
-            "target": target,
-            "process": process.id,
-            "commitment": commitment.id,
-            "release": release.id,
-            "report": report.id,
-            "upload": upload.token,
-            "plotly": PLOTLY_VERSION,
-        }
+        users, ids = factories.small_world("fuzz-upload-token")
+    values = {"plotly": PLOTLY_VERSION, **ids}
     yield app, users, values
     wipe(app)
 
