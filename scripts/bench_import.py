@@ -23,19 +23,18 @@ import csv
 import json
 import os
 import resource
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_test_data import ACLED_COLUMNS, acled_rows  # noqa: E402
+from scratch_schema import postgres_schema  # noqa: E402
 
 EXTRA_COLUMNS = ["source_url", "claimed_by"]
 SLUG = "bench-import"
@@ -113,24 +112,6 @@ def run_import(url: str, file: Path) -> dict:
     }
 
 
-@contextlib.contextmanager
-def postgres_schema(url: str):
-    """A URL whose connections use a new schema of their own; the schema is dropped after."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_import_{secrets.token_hex(4)}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-
 def child(phase: str, url: str, file: str) -> int:
     """Run one phase in this (fresh) process and print its result as JSON."""
     if phase == "write":
@@ -185,7 +166,7 @@ def main() -> int:
         size = file.stat().st_size / 1048576
         print(f"wrote {args.rows:,} rows ({size:.1f} MB) in {time.perf_counter() - started:.1f} s")
         if args.database_url:
-            url = stack.enter_context(postgres_schema(args.database_url))
+            url = stack.enter_context(postgres_schema(args.database_url, "bench_import"))
             where = "PostgreSQL"
         else:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"

@@ -17,7 +17,6 @@ both changed it, the value of whoever chose last) and B's notes.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import html
 import json
 import os
@@ -28,32 +27,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch_schema import postgres_schema  # noqa: E402
+
 RECORDS = 50
 PASSWORD = "two researchers at once"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-@contextlib.contextmanager
-def postgres_schema(url: str):
-    """A URL whose connections use a new schema of their own; the schema is dropped after."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"concurrent_edits_{secrets.token_hex(4)}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def prepare(url: str) -> list[int]:
@@ -309,7 +291,7 @@ def main() -> int:
     parser.add_argument("--ports", default="5201,5202", help="two ports for the two hosts")
     args = parser.parse_args()
     ports = tuple(int(port) for port in args.ports.split(","))
-    with postgres_schema(args.database_url) as url:
+    with postgres_schema(args.database_url, "concurrent_edits") as url:
         return run(url, ports)
 
 
