@@ -137,3 +137,24 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def display_names() -> dict[str, str]:
+    """Display names for the accounts of ``people``, by name (default: the email's local part)."""
+    return {}
+
+
+@pytest.fixture
+def people(app, make_user, display_names):
+    """Researchers A and B and an admin, each logged in on a client of their own.
+
+    ``people["a"]`` is A's client; the emails are ``a@``, ``b@`` and ``admin@example.org``.
+    """
+    clients = {}
+    for name, role in (("a", "researcher"), ("b", "researcher"), ("admin", "admin")):
+        extra = {"display_name": display_names[name]} if name in display_names else {}
+        make_user(f"{name}@example.org", role=role, **extra)
+        clients[name] = app.test_client()
+        AuthActions(clients[name]).login(f"{name}@example.org")
+    return clients

@@ -62,3 +62,26 @@ def text_of(response) -> str:
     """The page as a reader sees it: tags removed, whitespace collapsed."""
     html = response.get_data(as_text=True)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+
+
+def enter_batch(client, commitment_id: int, count: str = "100") -> int:
+    """A researcher enters a batch through the form; returns the new record's id."""
+    response = post(
+        client,
+        "/manage/release/new",
+        {
+            "commitment_id": str(commitment_id),
+            "kind": "batch",
+            "date": "2020-04-08",
+            "count": count,
+            "sources-0-url": "https://example.org/bagram",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.location.rstrip("/").split("/")[-2])
+
+
+def record_action(client, record_id: int, verb: str):
+    """Press a release record's review button (publish, archive, restore, ...) on its edit page."""
+    path = f"/manage/release/{record_id}/edit"
+    return post(client, f"/manage/release/{record_id}/{verb}", {}, form_path=path)

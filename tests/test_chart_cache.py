@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from flask import request
 
-from tests.conftest import AuthActions
-from tests.records_support import make_process, post
+from tests.records_support import enter_batch, make_process, record_action
 from tracker import create_app
 from tracker.extensions import db
 from tracker.services.dashboard import assemble as dashboard
@@ -49,17 +48,6 @@ def assert_cache_is_current(*apps) -> None:
 
 
 @pytest.fixture
-def people(app, make_user):
-    """Researchers A and B, each logged in on their own client."""
-    clients = {}
-    for name in ("a", "b"):
-        make_user(f"{name}@example.org")
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
-
-
-@pytest.fixture
 def other_worker(app, database_url):
     """A second app on the same database: another gunicorn worker, or another host."""
     other = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
@@ -69,26 +57,8 @@ def other_worker(app, database_url):
         db.engine.dispose()
 
 
-def enter_batch(client, commitment_id: int, count: str) -> int:
-    response = post(
-        client,
-        "/manage/release/new",
-        {
-            "commitment_id": str(commitment_id),
-            "kind": "batch",
-            "date": "2020-04-08",
-            "count": count,
-            "sources-0-url": "https://example.org/bagram",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.location.rstrip("/").split("/")[-2])
-
-
 def review(client, record_id: int, verb: str) -> None:
-    path = f"/manage/release/{record_id}/edit"
-    response = post(client, f"/manage/release/{record_id}/{verb}", {}, form_path=path)
-    assert response.status_code == 302
+    assert record_action(client, record_id, verb).status_code == 302
 
 
 def progress_summary(app) -> str:

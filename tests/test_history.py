@@ -7,21 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import AuthActions
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
 from tracker.models import AuditEvent, ReleaseRecord
-
-
-@pytest.fixture
-def people(app, make_user):
-    make_user("a@example.org")
-    make_user("b@example.org")
-    clients = {}
-    for name in ("a", "b"):
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
 
 
 @pytest.fixture

@@ -6,20 +6,9 @@ import re
 
 import pytest
 
-from tests.conftest import AuthActions
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
 from tracker.models import ReleaseRecord
-
-
-@pytest.fixture
-def people(app, make_user):
-    clients = {}
-    for name in ("a", "b"):
-        make_user(f"{name}@example.org")
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
 
 
 @pytest.fixture

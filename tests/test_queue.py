@@ -9,20 +9,14 @@ from datetime import date
 import pytest
 
 from tests import factories
-from tests.conftest import AuthActions
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
 from tracker.models import Commitment
 
 
 @pytest.fixture
-def people(app, make_user):
-    clients = {}
-    for name in ("a", "b"):
-        make_user(f"{name}@example.org", display_name=f"Researcher {name.upper()}")
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
+def display_names():
+    return {"a": "Researcher A", "b": "Researcher B"}
 
 
 @pytest.fixture

@@ -8,50 +8,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import AuthActions
-from tests.records_support import make_process, post, text_of
+from tests.records_support import enter_batch, make_process, post, record_action, text_of
 from tracker.extensions import db
 from tracker.models import AuditEvent, ReleaseRecord
 
 
 @pytest.fixture
-def people(app, make_user):
-    """Researchers A and B and an admin, each logged in on their own client."""
-    make_user("a@example.org")
-    make_user("b@example.org")
-    make_user("admin@example.org", role="admin")
-    clients = {}
-    for name in ("a", "b", "admin"):
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
-
-
-@pytest.fixture
 def ids(app):
     return make_process(app)
-
-
-def enter_batch(client, ids, count: str = "100") -> int:
-    """Researcher enters a batch through the form; returns the new record's id."""
-    response = post(
-        client,
-        "/manage/release/new",
-        {
-            "commitment_id": str(ids["commitment"]),
-            "kind": "batch",
-            "date": "2020-04-08",
-            "count": count,
-            "sources-0-url": "https://example.org/bagram",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.location.rstrip("/").split("/")[-2])
-
-
-def action(client, record_id: int, verb: str):
-    path = f"/manage/release/{record_id}/edit"
-    return post(client, f"/manage/release/{record_id}/{verb}", {}, form_path=path)
 
 
 def status_of(app, record_id: int) -> str:
@@ -64,23 +28,23 @@ def public_total(client, ids) -> int:
 
 
 def test_the_author_cannot_publish_their_own_record(app, people, ids):
-    record_id = enter_batch(people["a"], ids)
-    response = action(people["a"], record_id, "publish")
+    record_id = enter_batch(people["a"], ids["commitment"])
+    response = record_action(people["a"], record_id, "publish")
     assert status_of(app, record_id) == "under_review"
     page = text_of(people["a"].get(response.location))
     assert "You entered or changed this record, so someone else must review and publish it." in page
 
 
 def test_an_admin_cannot_publish_their_own_record_either(app, people, ids):
-    record_id = enter_batch(people["admin"], ids)
-    action(people["admin"], record_id, "publish")
+    record_id = enter_batch(people["admin"], ids["commitment"])
+    record_action(people["admin"], record_id, "publish")
     assert status_of(app, record_id) == "under_review"
 
 
 def test_another_researcher_publishes_and_the_public_total_changes(app, people, ids, client):
-    record_id = enter_batch(people["a"], ids)
+    record_id = enter_batch(people["a"], ids["commitment"])
     assert public_total(client, ids) == 0
-    action(people["b"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 100
     with app.app_context():
@@ -92,12 +56,12 @@ def test_another_researcher_publishes_and_the_public_total_changes(app, people, 
 def test_with_review_off_an_author_publishes_their_own_record(app, people, ids):
     response = post(people["admin"], "/manage/settings", {})  # unticked: review off
     assert response.status_code == 302
-    record_id = enter_batch(people["a"], ids)
-    action(people["a"], record_id, "publish")
+    record_id = enter_batch(people["a"], ids["commitment"])
+    record_action(people["a"], record_id, "publish")
     assert status_of(app, record_id) == "published"
     post(people["admin"], "/manage/settings", {"review_required": "y"})
-    second = enter_batch(people["a"], ids)
-    action(people["a"], second, "publish")
+    second = enter_batch(people["a"], ids["commitment"])
+    record_action(people["a"], second, "publish")
     assert status_of(app, second) == "under_review"
 
 
@@ -107,16 +71,16 @@ def test_only_admins_reach_the_settings(people):
 
 
 def test_archive_hides_a_record_and_restore_brings_it_back(app, people, ids, client):
-    record_id = enter_batch(people["a"], ids)
-    action(people["b"], record_id, "publish")
-    action(people["a"], record_id, "archive")
+    record_id = enter_batch(people["a"], ids["commitment"])
+    record_action(people["b"], record_id, "publish")
+    record_action(people["a"], record_id, "archive")
     assert status_of(app, record_id) == "published"  # archiving a public record is reviewed
-    action(people["b"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
     assert status_of(app, record_id) == "archived"
     assert public_total(client, ids) == 0
-    action(people["a"], record_id, "restore")
+    record_action(people["a"], record_id, "restore")
     assert status_of(app, record_id) == "archived"
-    action(people["b"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 100
     with app.app_context():
@@ -134,11 +98,11 @@ def test_archive_hides_a_record_and_restore_brings_it_back(app, people, ids, cli
 def test_under_review_and_archived_records_stay_off_public_pages_and_the_api(
     app, people, ids, client
 ):
-    enter_batch(people["a"], ids, count="250")
-    archived = enter_batch(people["a"], ids, count="40")
-    action(people["b"], archived, "publish")
-    action(people["a"], archived, "archive")
-    action(people["b"], archived, "publish")
+    enter_batch(people["a"], ids["commitment"], count="250")
+    archived = enter_batch(people["a"], ids["commitment"], count="40")
+    record_action(people["b"], archived, "publish")
+    record_action(people["a"], archived, "archive")
+    record_action(people["b"], archived, "publish")
     detail = client.get("/api/v1/processes/afghanistan-2020").get_json()
     commitment = detail["agreements"][0]["commitments"][0]
     assert commitment["progress"]["achieved"] == 0
@@ -148,7 +112,7 @@ def test_under_review_and_archived_records_stay_off_public_pages_and_the_api(
 
 
 def test_the_queue_shows_others_records_to_review_and_ones_own_apart(app, people, ids):
-    record_id = enter_batch(people["a"], ids)
+    record_id = enter_batch(people["a"], ids["commitment"])
     queue_b = people["b"].get("/manage/review").get_data(as_text=True)
     others_b = queue_b.split("Yours, waiting")[0]
     assert f"Release record {record_id}" in others_b
@@ -159,14 +123,14 @@ def test_the_queue_shows_others_records_to_review_and_ones_own_apart(app, people
 
 
 def test_review_actions_need_post_with_a_csrf_token(app, people, ids):
-    record_id = enter_batch(people["a"], ids)
+    record_id = enter_batch(people["a"], ids["commitment"])
     assert people["b"].get(f"/manage/release/{record_id}/publish").status_code == 405
     people["b"].post(f"/manage/release/{record_id}/publish")
     assert status_of(app, record_id) == "under_review"
 
 
 def test_publishing_a_version_someone_changed_meanwhile_is_refused(app, people, ids):
-    record_id = enter_batch(people["a"], ids)
+    record_id = enter_batch(people["a"], ids["commitment"])
     queue = people["b"].get("/manage/review").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', queue).group(1)
     with app.app_context():
@@ -194,23 +158,23 @@ def edit_count(client, record_id: int, count: str):
 
 
 def test_editing_a_published_record_keeps_it_public_until_reviewed(app, people, ids, client):
-    record_id = enter_batch(people["a"], ids)
-    action(people["b"], record_id, "publish")
+    record_id = enter_batch(people["a"], ids["commitment"])
+    record_action(people["b"], record_id, "publish")
     response = edit_count(people["b"], record_id, "110")
     assert response.status_code == 302
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 100  # the published version, until reviewed
-    action(people["b"], record_id, "publish")  # B wrote the change: refused
+    record_action(people["b"], record_id, "publish")  # B wrote the change: refused
     assert public_total(client, ids) == 100
-    action(people["a"], record_id, "publish")  # B edited it, so A may publish it now
+    record_action(people["a"], record_id, "publish")  # B edited it, so A may publish it now
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 110
 
 
 def test_with_review_off_an_edit_stays_published(app, people, ids, client):
     post(people["admin"], "/manage/settings", {})
-    record_id = enter_batch(people["a"], ids)
-    action(people["a"], record_id, "publish")
+    record_id = enter_batch(people["a"], ids["commitment"])
+    record_action(people["a"], record_id, "publish")
     edit_count(people["a"], record_id, "120")
     assert status_of(app, record_id) == "published"
     assert public_total(client, ids) == 120
@@ -219,10 +183,10 @@ def test_with_review_off_an_edit_stays_published(app, people, ids, client):
 def test_everyone_who_changed_an_unpublished_record_is_excluded_from_publishing_it(
     app, people, ids
 ):
-    record_id = enter_batch(people["a"], ids)
+    record_id = enter_batch(people["a"], ids["commitment"])
     edit_count(people["b"], record_id, "105")
-    action(people["b"], record_id, "publish")
-    action(people["a"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
+    record_action(people["a"], record_id, "publish")
     assert status_of(app, record_id) == "under_review"
-    action(people["admin"], record_id, "publish")
+    record_action(people["admin"], record_id, "publish")
     assert status_of(app, record_id) == "published"

@@ -27,19 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def people(app, make_user):
-    """Researchers A and B and an admin, each logged in on their own client."""
-    for email, role in (("a@example.org", "researcher"), ("b@example.org", "researcher")):
-        make_user(email, role=role)
-    make_user("admin@example.org", role="admin")
-    clients = {}
-    for name in ("a", "b", "admin"):
-        clients[name] = app.test_client()
-        AuthActions(clients[name]).login(f"{name}@example.org")
-    return clients
-
-
-@pytest.fixture
 def ids(app):
     """The small process, with a published batch of 150 and one of 5,197 - 150."""
     ids = make_process(app)
