@@ -50,6 +50,21 @@ def count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(ViolenceReport))
 
 
+def monadic_rows() -> list[dict[str, str]]:
+    """The rows of the monadic ACLED excerpt, to change before writing them back."""
+    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path, rows: list[dict[str, str]]):
+    """Write ``rows`` as a CSV file at ``path`` (header: the first row's keys) and return it."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def test_todays_acled_export_keeps_every_column_with_a_meaning(app, runner, process):
     result = run(runner, "acled_today.csv")
     assert result.exit_code == 0, result.output
@@ -190,15 +205,9 @@ def test_monadic_export_becomes_one_event_per_id_with_fatalities_once(app, runne
 
 
 def test_monadic_rows_that_disagree_are_refused_by_line(app, runner, process, tmp_path):
-    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = monadic_rows()
     rows[1]["fatalities"] = "5"  # the second row of NIG2941 counts another toll
-    path = tmp_path / "monadic_disagrees.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    result = run(runner, path)
+    result = run(runner, write_rows(tmp_path / "monadic_disagrees.csv", rows))
     assert result.exit_code == 1
     assert (
         "line 3, column event_id_cnty: 'NIG2941' is already on line 2, with another fatalities "
@@ -275,15 +284,9 @@ def test_ged_row_with_an_unknown_violence_type_is_refused(app, runner, process, 
 
 
 def test_monadic_rows_apart_are_refused_saying_to_sort_the_file(app, runner, process, tmp_path):
-    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = monadic_rows()
     rows[1], rows[2] = rows[2], rows[1]  # NIG2941, SUD1082, NIG2941, SUD1082
-    path = tmp_path / "monadic_unsorted.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    result = run(runner, path)
+    result = run(runner, write_rows(tmp_path / "monadic_unsorted.csv", rows))
     assert result.exit_code == 1
     assert (
         "line 4, column event_id_cnty: 'NIG2941' is already on line 2, not on the row just "
@@ -294,15 +297,9 @@ def test_monadic_rows_apart_are_refused_saying_to_sort_the_file(app, runner, pro
 
 
 def test_a_claims_cell_nested_past_parsing_is_refused_by_line(app, runner, process, tmp_path):
-    with open(FORMATS / "acled_monadic.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    header = [*rows[0], "claims"]
-    path = tmp_path / "deep_claims.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, header)
-        writer.writeheader()
-        writer.writerow({**rows[0], "claims": "[" * 100_000})
-    result = run(runner, path)
+    first = monadic_rows()[0]
+    rows = [{**first, "claims": "[" * 100_000}]
+    result = run(runner, write_rows(tmp_path / "deep_claims.csv", rows))
     assert result.exit_code == 1
     assert "column claims: is not the JSON list the export writes (nested too deeply)" in (
         result.output
