@@ -12,15 +12,9 @@ from tracker.models import ViolenceReport
 from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import cache
 from tracker.services.figures.progress import commitment_progress
-from tracker.services.figures.public import (
-    find_commitment,
-    iso,
-    process_detail,
-    process_summary,
-    published_processes,
-)
+from tracker.services.figures.public import find_commitment, process_detail, published_processes
 from tracker.services.figures.violence import filtered_reports, summary
-from tracker.services.interchange.serializers import violence_item
+from tracker.services.interchange.serializers import iso, process_summary, violence_item
 
 
 @bp.errorhandler(params.BadParameterError)

@@ -17,7 +17,7 @@ from tracker.services.figures.progress import (
     pam_status,
     progress_for,
 )
-from tracker.services.interchange.serializers import commitment_terms, iso
+from tracker.services.interchange.serializers import commitment_terms, iso, process_summary
 from tracker.services.rules import fields as F
 
 
@@ -100,16 +100,6 @@ def commitment_dict(
         **commitment_terms(commitment),
         "status": pam_status(commitment, on, statuses, progress),
         "progress": progress_dict(progress) if progress else None,
-    }
-
-
-def process_summary(process: PeaceProcess) -> dict[str, Any]:
-    """A process in the list of processes."""
-    return {
-        "slug": process.slug,
-        "name": process.name,
-        "region": process.region,
-        "description": process.description,
     }
 
 

@@ -173,16 +173,19 @@ def milestone_to_dict(milestone: Milestone) -> dict[str, Any]:
     }
 
 
-def process_to_dict(process: PeaceProcess) -> dict[str, Any]:
-    """A process's own fields, as the bundle holds them."""
+def process_summary(process: PeaceProcess) -> dict[str, Any]:
+    """A process in the API's list of processes: its public fields."""
     return {
         "slug": process.slug,
         "name": process.name,
         "region": process.region,
         "description": process.description,
-        "countries": process.countries,
-        "status": process.status,
     }
+
+
+def process_to_dict(process: PeaceProcess) -> dict[str, Any]:
+    """A process's own fields, as the bundle holds them."""
+    return {**process_summary(process), "countries": process.countries, "status": process.status}
 
 
 def party_to_dict(party: Party) -> dict[str, Any]:
