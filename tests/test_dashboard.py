@@ -12,7 +12,7 @@ from tests import factories
 from tracker.extensions import db
 from tracker.models import CommitmentStatusChange
 from tracker.services.dashboard import assemble as dashboard
-from tracker.services.figures import pace, ratio, score, violence
+from tracker.services.figures import pace, ratio, score, violence, violence_map
 from tracker.services.figures.progress import commitment_progress
 from tracker.services.figures.public import find_process
 
@@ -185,14 +185,14 @@ def test_reduction_in_violence_gives_a_change_once_both_periods_have_ten_events(
 
 
 def test_map_groups_nearby_reports_into_one_marker(data):
-    grid, cells = violence.map_cells(data["process"])
+    grid, cells = violence_map.map_cells(data["process"])
     kabul = [c for c in cells if c.latitude == 34.5 and c.event_type == "Battles"]
     assert grid == 0.01
     assert (kabul[0].events, kabul[0].fatalities, kabul[0].locations) == (4, 7, 2)
     # Three cells (Kabul twice by type, Kandahar) exceed a limit of 2 on every grid: the
     # coarsest grid is used rather than one marker per report.
-    coarse_grid, coarse = violence.map_cells(data["process"], max_cells=2)
-    assert coarse_grid == violence.MAP_GRID_DEGREES[-1] and len(coarse) == 3
+    coarse_grid, coarse = violence_map.map_cells(data["process"], max_cells=2)
+    assert coarse_grid == violence_map.MAP_GRID_DEGREES[-1] and len(coarse) == 3
 
 
 def test_captions_count_records_and_sources_shown(data):

@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_dashboard_pages import figures, text_of
 from tracker.services.dashboard.plot_violence import map_ranges, mercator_aspect
-from tracker.services.figures.violence import MapCell
+from tracker.services.figures.violence_map import MapCell
 from tracker.services.figures.wording import honest_percent
 
 SLUG = "afghanistan-2020"

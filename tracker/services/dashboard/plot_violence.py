@@ -24,7 +24,8 @@ from tracker.services.dashboard.plot_releases import (
     plotly_text,
 )
 from tracker.services.figures.calendar import days_between, shift
-from tracker.services.figures.violence import MapCell, PeriodComparison, PeriodTotal
+from tracker.services.figures.violence import PeriodComparison, PeriodTotal
+from tracker.services.figures.violence_map import MapCell
 
 EVENT_COLOURS = {
     "Battles": "#c0392b",

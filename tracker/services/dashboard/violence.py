@@ -7,7 +7,7 @@ from __future__ import annotations
 from tracker.services.dashboard import plot_violence as charts_violence
 from tracker.services.dashboard.board import Board
 from tracker.services.dashboard.chart import Chart, Column
-from tracker.services.figures import violence
+from tracker.services.figures import violence, violence_map
 from tracker.services.figures.wording import long_date, percent
 
 INTERVAL_WORDS = {"day": "day", "week": "week", "month": "month"}
@@ -199,7 +199,7 @@ def change_words(change: float | None) -> str:
 
 def build_map(board: Board) -> Chart | None:
     """Incidents on a map, aggregated by rounded location and event type."""
-    grid, cells = violence.map_cells(board.process, board.params.filters)
+    grid, cells = violence_map.map_cells(board.process, board.params.filters)
     if not cells:
         return None
     rows = [

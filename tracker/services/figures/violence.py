@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Numeric, Select, cast, distinct, func, or_, select
+from sqlalchemy import Select, distinct, func, or_, select
 
 from tracker.extensions import db
 from tracker.models import Claim, PeaceProcess, ViolenceReport
@@ -156,7 +156,8 @@ def summary(
     ]
 
 
-# --- Comparisons, map cells and record counts: added for the dashboard (issue 5) ---
+# --- Comparisons and record counts: added for the dashboard (issue 5; the map's cells are
+# in violence_map.py) ---
 
 
 @dataclass(frozen=True)
@@ -258,85 +259,6 @@ def compare_with_baseline(
         baseline_events,
         baseline_fatalities,
     )
-
-
-@dataclass(frozen=True)
-class MapCell:
-    """Reports of one event type aggregated at one rounded location."""
-
-    latitude: float
-    longitude: float
-    event_type: str
-    events: int
-    fatalities: int
-    location: str
-    locations: int
-
-
-MAP_GRID_DEGREES = (0.01, 0.1, 0.5, 1.0, 2.0)
-MAP_MAX_CELLS = 1500
-
-
-def map_cells(
-    process: PeaceProcess,
-    filters: ViolenceFilter = ViolenceFilter(),
-    statuses: Sequence[str] = PUBLIC,
-    max_cells: int = MAP_MAX_CELLS,
-) -> tuple[float, list[MapCell]]:
-    """Reports grouped in SQL by rounded latitude/longitude and event type.
-
-    The finest grid (about 1 km) that yields at most ``max_cells`` cells is used, so a map of
-    100,000 reports stays a few thousand markers at most. Returns (grid in degrees, cells).
-    """
-    for grid in MAP_GRID_DEGREES:
-        cells = _cells_at(process, filters, statuses, grid, max_cells)
-        if cells is not None:
-            return grid, cells
-    return grid, _cells_at(process, filters, statuses, grid, None) or []
-
-
-def _cells_at(process, filters, statuses, grid: float, limit: int | None) -> list[MapCell] | None:
-    """Cells on a grid of ``grid`` degrees; None when there are more than ``limit``."""
-    # round() of a NUMERIC works on both SQLite and PostgreSQL (which has no round(float, n)).
-    lat = func.round(cast(ViolenceReport.latitude / grid, Numeric(12, 4))) * grid
-    lon = func.round(cast(ViolenceReport.longitude / grid, Numeric(12, 4))) * grid
-    query = (
-        select(
-            lat.label("lat"),
-            lon.label("lon"),
-            ViolenceReport.event_type,
-            func.count(),
-            func.coalesce(func.sum(ViolenceReport.fatalities), 0),
-            func.min(ViolenceReport.location),
-            func.count(distinct(ViolenceReport.location)),
-        )
-        .where(
-            ViolenceReport.process_id == process.id,
-            ViolenceReport.status.in_(statuses),
-            ViolenceReport.latitude.is_not(None),
-            ViolenceReport.longitude.is_not(None),
-        )
-        .group_by(lat, lon, ViolenceReport.event_type)
-        .order_by(lat, lon, ViolenceReport.event_type)
-    )
-    query = apply_filters(query, filters)
-    if limit is not None:
-        query = query.limit(limit + 1)
-    rows = db.session.execute(query).all()
-    if limit is not None and len(rows) > limit:
-        return None
-    return [
-        MapCell(
-            round(float(r[0]), 4),
-            round(float(r[1]), 4),
-            r[2],
-            int(r[3]),
-            int(r[4]),
-            r[5],
-            int(r[6]),
-        )
-        for r in rows
-    ]
 
 
 @dataclass(frozen=True)
