@@ -12,7 +12,9 @@ memory; the values are those of :func:`serializers.violence_to_dict`, column for
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from itertools import groupby
+from math import inf
 from operator import itemgetter
 from typing import Any
 
@@ -35,8 +37,8 @@ NO_FILTER = ViolenceFilter()
 # Columns made from a report's claims and sources; every other column is the report's own.
 MADE = ("claimed_by", "denied_by", "source_url", "claims")
 MADE_AT = tuple(VIOLENCE_COLUMNS.index(name) for name in MADE)
-# Columns where the serializer writes "" for NULL (the CSV writes both as an empty cell).
-EMPTY_FOR_NULL = tuple(VIOLENCE_COLUMNS.index(name) for name in ("event_id_cnty", "sub_event_type"))
+# Columns where the serializer gives "" for NULL (the CSV writes both as an empty cell).
+EMPTY_FOR_NULL = ("event_id_cnty", "sub_event_type", *MADE)
 EVENT_DATE = VIOLENCE_COLUMNS.index("event_date")
 REPORT = ViolenceReport
 
@@ -50,12 +52,12 @@ def _plain(column):
 
 
 def _reports(process: PeaceProcess, filters: ViolenceFilter, statuses: Sequence[str]) -> Select:
-    """The process's reports matching ``filters`` in date order: a column for each of the
-    CSV's (NULL where the export makes the value from claims and sources), status and id."""
+    """The process's reports matching ``filters`` in date order: status, id, then a column
+    for each of the CSV's (NULL where the export makes the value from claims and sources)."""
     table = REPORT.__table__.c
     columns = [
         null().label(name) if name in MADE else _plain(table[name])
-        for name in (*VIOLENCE_COLUMNS, "status", "id")
+        for name in ("status", "id", *VIOLENCE_COLUMNS)
     ]
     query = select(*columns).where(REPORT.process_id == process.id, REPORT.status.in_(statuses))
     return apply_filters(query, filters).order_by(REPORT.event_date, REPORT.id)
@@ -96,22 +98,27 @@ def _claims_of(reports: Select) -> Select:
     )
 
 
+# A key after every report's (date, id): where a query's rows have run out.
+AFTER_ALL = (date.max, inf)
+
+
 class _Alongside:
-    """The rows of a query in the reports' order, handed out report by report."""
+    """The rows of a query in the reports' order, handed out report by report; ``key`` is
+    the (date, id) of the next report it has rows for."""
 
     def __init__(self, rows: Iterable[Sequence[Any]]):
         self.groups = groupby(rows, key=itemgetter(0, 1))
-        self.ahead = next(self.groups, None)
+        self.key, self.rows = next(self.groups, (AFTER_ALL, None))
 
     def take(self, key: tuple) -> list[Sequence[Any]]:
-        """The rows of the report with ``key`` (date, id), or none. Rows of reports before it
-        (one written after the reports were read) are skipped."""
-        while self.ahead is not None and self.ahead[0] < key:
-            self.ahead = next(self.groups, None)
-        if self.ahead is None or self.ahead[0] != key:
+        """The rows of the report with ``key``, or none. Rows of reports before it (one written
+        after the reports were read) are skipped."""
+        while self.key < key:
+            self.key, self.rows = next(self.groups, (AFTER_ALL, None))
+        if self.key != key:
             return []
-        rows = list(self.ahead[1])
-        self.ahead = next(self.groups, None)
+        rows = list(self.rows)
+        self.key, self.rows = next(self.groups, (AFTER_ALL, None))
         return rows
 
 
@@ -129,13 +136,28 @@ def _claims(rows: list[Sequence[Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _make(values: list[Any], claim_rows: list, source_rows: list) -> None:
+    """Fill in the columns made from a report's claims and sources."""
+    found = _claims(claim_rows)
+    made = (
+        ";".join(c["actor"] for c in found if c["stance"] == "claimed"),
+        ";".join(c["actor"] for c in found if c["stance"] == "denied"),
+        ";".join(link[2] for link in source_rows),
+        claims_cell(found),
+    )
+    for index, value in zip(MADE_AT, made, strict=True):
+        values[index] = value
+
+
 def violence_values(
     process: PeaceProcess,
     filters: ViolenceFilter = NO_FILTER,
     statuses: Sequence[str] = PUBLIC,
-) -> Iterator[tuple[list[Any], str]]:
+) -> Iterator[tuple[Sequence[Any], str]]:
     """(values in the order of the violence CSV's columns, status) of each report matching
-    ``filters``, in date order, from three streamed queries."""
+    ``filters``, in date order, from three streamed queries. Values are as the database gives
+    them (dates as dates; NULL, and made columns of a report without claims or sources, as
+    None), which the CSV writer writes as the serializer's text."""
     reports = _reports(process, filters, statuses)
     connection = db.session.connection()
     streamed = {"yield_per": CHUNK_ROWS}
@@ -143,22 +165,12 @@ def violence_values(
     sources = _Alongside(connection.execute(_sources_of(reports), execution_options=streamed))
     claims = _Alongside(connection.execute(_claims_of(reports), execution_options=streamed))
     for row in report_rows:
-        *values, status, report_id = row
-        key = (values[EVENT_DATE], report_id)
-        for index in EMPTY_FOR_NULL:
-            values[index] = values[index] or ""
-        values[EVENT_DATE] = values[EVENT_DATE].isoformat()
-        claimed = denied = urls = listed = ""
-        if rows := claims.take(key):
-            found = _claims(rows)
-            claimed = ";".join(c["actor"] for c in found if c["stance"] == "claimed")
-            denied = ";".join(c["actor"] for c in found if c["stance"] == "denied")
-            listed = claims_cell(found)
-        if links := sources.take(key):
-            urls = ";".join(link[2] for link in links)
-        for index, value in zip(MADE_AT, (claimed, denied, urls, listed), strict=True):
-            values[index] = value
-        yield values, status
+        values = row[2:]
+        key = (values[EVENT_DATE], row[1])
+        if claims.key <= key or sources.key <= key:
+            values = list(values)
+            _make(values, claims.take(key), sources.take(key))
+        yield values, row[0]
 
 
 def violence_rows(
@@ -169,7 +181,12 @@ def violence_rows(
     """The process's violence reports matching ``filters``, by CSV column (and status), in
     date order: the serializer's values, with the claims column as the CSV writes it."""
     for values, status in violence_values(process, filters, statuses):
-        yield {**dict(zip(VIOLENCE_COLUMNS, values, strict=True)), "status": status}
+        row = dict(zip(VIOLENCE_COLUMNS, values, strict=True))
+        for name in EMPTY_FOR_NULL:
+            row[name] = row[name] or ""
+        row["event_date"] = row["event_date"].isoformat()
+        row["status"] = status
+        yield row
 
 
 def violence_csv(

@@ -23,8 +23,9 @@ from typing import Any
 DANGEROUS = re.compile(r"'*[=+\-@\t\r]")
 # The first characters of such cells: text starting with anything else is written as it is.
 RISKY_FIRST = frozenset("'=+-@\t\r")
-# Values the csv module writes as cell() would (None as an empty cell, numbers by str()).
-WRITTEN_AS_THEY_ARE = frozenset({int, float, type(None)})
+# Values the csv module writes as cell() would: None as an empty cell, numbers and dates by
+# str() (for a date, its ISO form; a datetime's str() is not, so it is not among them).
+WRITTEN_AS_THEY_ARE = frozenset({int, float, date, type(None)})
 CHUNK_ROWS = 1000
 
 
@@ -42,10 +43,10 @@ def cell(value: Any) -> Any:
 
 
 def cells(values: Sequence[Any]) -> Sequence[Any]:
-    """:func:`cell` of each value. Most rows of a large export hold only numbers, NULLs and
-    text that is safe as it is, which the CSV writer writes as :func:`cell` would: those rows
-    are looked at once and handed on unchanged (a call per cell would double the export's time).
-    """
+    """:func:`cell` of each value. Most rows of a large export hold only numbers, dates, NULLs
+    and text that is safe as it is, which the CSV writer writes as :func:`cell` would: those
+    rows are looked at once and handed on unchanged (a call per cell would double the export's
+    time)."""
     for value in values:
         kind = value.__class__
         if kind is str:
