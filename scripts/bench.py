@@ -20,7 +20,6 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,12 +28,18 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench_anchors import (  # noqa: E402
+    ALL_EXPORT_COLUMNS,
+    Client,
+    datasette,
+    sqlite_csv_seconds,
+    wait_for_port,
+)
 from bench_charts import seed  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -44,20 +49,9 @@ from tracker.cli import DEMO_BUNDLE  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.services.figures.public import find_process  # noqa: E402
 from tracker.services.interchange.bundle_import import import_bundle  # noqa: E402
-from tracker.services.interchange.violence_formats import COLUMNS as VIOLENCE_COLUMNS  # noqa: E402
 
 SLUG = "afghanistan-2020"
-BENCH_VENV = ROOT / ".bench-venv"
 PORTS = (5641, 5642)
-ACCEPT = {"Accept-Encoding": "br, gzip"}
-# Columns for sqlite3's own CSV output of the export's rows: a dozen of the export's columns
-# (the anchor of issue 13's table), and every column of the table that the export writes.
-EXPORT_COLUMNS = (
-    "event_id_cnty, event_date, time_precision, event_type, sub_event_type, actor1, actor2, "
-    "location, latitude, longitude, fatalities, notes"
-)
-MADE = ("claimed_by", "denied_by", "source_url", "claims")  # from claims and sources
-ALL_EXPORT_COLUMNS = ", ".join(name for name in VIOLENCE_COLUMNS if name not in MADE)
 
 
 def prepare(url: str, rows: int) -> int:
@@ -81,39 +75,6 @@ def prepare(url: str, rows: int) -> int:
                 connection.execute(text("ANALYZE"))
         db.engine.dispose()
     return process_id
-
-
-def wait_for_port(port: int, timeout: float = 60) -> None:
-    """Block until something listens on 127.0.0.1:port."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-class Client:
-    """One keep-alive HTTP connection that times whole responses."""
-
-    def __init__(self, port: int):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes, dict, float]:
-        started = time.perf_counter()
-        self.connection.request("GET", path, headers=ACCEPT if headers is None else headers)
-        response = self.connection.getresponse()
-        body = response.read()
-        elapsed = time.perf_counter() - started
-        return response.status, body, dict(response.getheaders()), elapsed
-
-    def p50(self, path: str, repeat: int) -> float:
-        """Median seconds of ``repeat`` requests after one warm-up."""
-        status, *_ = self.get(path)
-        if status != 200:
-            raise RuntimeError(f"{path}: HTTP {status}")
-        return statistics.median(self.get(path)[3] for _ in range(repeat))
 
 
 def bump(url: str) -> None:
@@ -212,19 +173,6 @@ def load_test(port: int, paths: list[str], clients: int, seconds: float) -> dict
     return {"requests": len(times), "errors": errors[0], "p99_s": p99}
 
 
-def sqlite_csv_seconds(path: Path, process_id: int, columns: str = EXPORT_COLUMNS) -> float:
-    """sqlite3's own CSV output of the export's rows (``columns`` of them)."""
-    sql = (
-        f"SELECT {columns} FROM violence_reports WHERE process_id = {process_id} "
-        "AND status = 'published' ORDER BY event_date, id"
-    )
-    started = time.perf_counter()
-    subprocess.run(
-        ["sqlite3", "-csv", "-header", str(path), sql], check=True, stdout=subprocess.DEVNULL
-    )
-    return time.perf_counter() - started
-
-
 def export_seconds(client: Client, path: str, repeat: int = 3) -> tuple[str, float, Client]:
     """The export's name (with its size) and median seconds, and the client to go on with."""
     times, name = [], "violence CSV export"
@@ -240,35 +188,6 @@ def export_seconds(client: Client, path: str, repeat: int = 3) -> tuple[str, flo
             return f"{name} (failed: {type(error).__name__})", time.perf_counter() - started, client
         times.append(time.perf_counter() - started)
     return name, statistics.median(times), client
-
-
-def datasette(path: Path, process_id: int, port: int, repeat: int) -> dict:
-    """Datasette's per-month SQL and table JSON on the same SQLite rows (its own venv)."""
-    binary = BENCH_VENV / "bin" / "datasette"
-    if not binary.exists():
-        return {}
-    server = subprocess.Popen(
-        [str(binary), "serve", str(path), "--port", str(port), "--setting", "num_sql_threads", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        client = Client(port)
-        name = path.stem
-        sql = (
-            "select substr(event_date, 1, 7) || '-01' as start, count(*) as events, "
-            "sum(fatalities) as fatalities from violence_reports where process_id = "
-            f"{process_id} and status = 'published' group by start order by start"
-        )
-        month = f"/{name}.json?" + urlencode({"sql": sql})
-        table = f"/{name}/violence_reports.json?" + urlencode(
-            {"process_id": process_id, "status": "published", "_size": 50}
-        )
-        return {"month_sql_s": client.p50(month, repeat), "table_json_s": client.p50(table, repeat)}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def serve(url: str, port: int, access_log: Path) -> subprocess.Popen:
