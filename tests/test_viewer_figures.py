@@ -5,7 +5,7 @@ that keeps the shape of the area it shows."""
 import pytest
 
 from tests.test_dashboard_pages import figures, text_of
-from tracker.services.dashboard.plot_violence import map_ranges, mercator_aspect
+from tracker.services.dashboard.plot_violence import map_ranges, mercator_aspect, places_to_name
 from tracker.services.figures.violence import MapCell
 from tracker.services.figures.wording import honest_percent
 
@@ -86,3 +86,18 @@ def test_map_ranges_keep_a_country_sized_area_in_a_landscape_box():
             c.longitude for c in sample
         )
         assert 0.5 <= mercator_aspect(lat_min, lat_max, lon_min, lon_max) <= 0.75 + 1e-9
+
+
+def test_the_map_does_not_name_a_place_on_top_of_a_busier_one():
+    # Lashkar Gah and Nad-e Ali are 0.2 degrees apart: their names would overprint each other.
+    cells = [
+        MapCell(31.59, 64.37, "Battles", 40, 10, "Lashkar Gah", 1),
+        MapCell(31.61, 64.17, "Battles", 30, 5, "Nad-e Ali", 1),
+        MapCell(34.52, 69.18, "Battles", 20, 5, "Kabul", 1),
+        MapCell(36.70, 67.11, "Battles", 10, 1, "Mazar-i-Sharif", 1),
+    ]
+    assert [c.location for c in places_to_name(cells)] == [
+        "Lashkar Gah",
+        "Kabul",
+        "Mazar-i-Sharif",
+    ]
