@@ -24,7 +24,7 @@ from tracker.services.figures.pace import WeeklyReleases
 from tracker.services.figures.progress import Progress, SeriesPoint
 from tracker.services.figures.ratio import RatioPoint
 from tracker.services.figures.score import ScorePoint
-from tracker.services.figures.wording import long_date
+from tracker.services.figures.wording import long_date, releaser
 
 PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"}
@@ -35,19 +35,10 @@ def plotly_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def party_label(commitment: Commitment) -> str:
-    """Who releases whom, as plain text: "Afghan government releases Taliban prisoners"."""
-    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    return f"{obligated}: {commitment.description}"
-
-
 def short_label(commitment: Commitment) -> str:
     """A legend entry short enough for a 360 px screen, escaped for Plotly: "Afghan government
     releases"."""
-    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    return plotly_text(f"{obligated} releases")
+    return plotly_text(releaser(commitment))
 
 
 def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
