@@ -114,6 +114,11 @@ def test_the_history_page_shows_readable_diffs(app, people, record_id):
     assert "count 100 130" in text
     assert "low estimate – 120" in text
     assert "Created by a@example.org" in text
+    # Codes and ids in words; fields left blank at creation are not listed as changes.
+    creation = text[text.index("Created by a@example.org") :]
+    assert "status – under review" in creation and "under_review" not in creation
+    assert re.search(r"commitment .+ \(no\. \d+\)", creation)
+    assert "notes" not in creation
 
 
 def test_restoring_a_version_brings_back_its_values_and_is_audited(app, people, record_id):

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Date, select
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Party
+from tracker.models import Agreement, AuditEvent, Commitment, Party, PeaceProcess
+from tracker.models.base import GEO_PRECISION_LABELS, PAM_STATUS_LABELS, TIME_PRECISION_LABELS
 from tracker.services.entry import save as entry
 from tracker.services.entry.audit import audit_context
 from tracker.services.entry.save import Kind, Outcome
@@ -51,6 +52,24 @@ FIELD_LABELS = {
     "admin1": "province (admin1)",
     "admin2": "district (admin2)",
     "stated_on": "date",
+    "obligated_party_id": "obligated party",
+    "beneficiary_party_id": "beneficiary party",
+    "batch": "import batch",
+}
+# Stored codes shown in words.
+VALUE_LABELS: dict[str, dict[Any, str]] = {
+    "time_precision": TIME_PRECISION_LABELS,
+    "geo_precision": GEO_PRECISION_LABELS,
+    "status": {"under_review": "under review", **PAM_STATUS_LABELS},
+    "kind": {"cumulative": "running total", "prisoner_release": "prisoner release"},
+}
+# Ids of other records, shown by name: (model, the attribute that names it).
+REFERENCES: dict[str, tuple[type, str]] = {
+    "process_id": (PeaceProcess, "name"),
+    "agreement_id": (Agreement, "title"),
+    "commitment_id": (Commitment, "description"),
+    "obligated_party_id": (Party, "name"),
+    "beneficiary_party_id": (Party, "name"),
 }
 
 
@@ -96,13 +115,29 @@ def describe_claim(claim: dict) -> str:
     return f"{claim.get('actor')} {claim.get('stance')}" + (f" ({details})" if details else "")
 
 
+def in_words(name: str, value: Any) -> Any:
+    """A stored code or id as a reader knows it: "exact day", "Afghanistan 2020 (no. 1)"."""
+    if value is None or isinstance(value, (list, dict, bool)):
+        return value
+    if name in VALUE_LABELS:
+        return VALUE_LABELS[name].get(value, value)
+    if name in REFERENCES:
+        model, attribute = REFERENCES[name]
+        record = db.session.get(model, value) if isinstance(value, int) else None
+        return f"{getattr(record, attribute)[:80]} (no. {value})" if record else f"no. {value}"
+    return value
+
+
 def field_changes(event: AuditEvent) -> list[FieldChange]:
-    """The event's changes, lists shown as what was added and removed."""
+    """The event's changes, lists shown as what was added and removed; a field that was blank
+    and stays blank (a new record's empty fields) is left out."""
     rows = []
     for name, change in sorted(event.changes.items()):
         if name in NOT_SHOWN:
             continue
-        before, after = change.get("before"), change.get("after")
+        before, after = in_words(name, change.get("before")), in_words(name, change.get("after"))
+        if show(before) == show(after) == "–":
+            continue
         if isinstance(before, list) or isinstance(after, list):
             old = [show(item) for item in before or []]
             new = [show(item) for item in after or []]
