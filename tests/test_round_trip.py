@@ -207,3 +207,38 @@ def test_a_csv_naming_claimants_without_details_keeps_the_details_stored(app, de
         result = import_violence_csv(io.BytesIO(buffer.getvalue().encode("utf-8")), process)
         assert (result.counts.added, result.counts.updated) == (0, 0)
         assert stored(process) == before
+
+
+def test_sources_already_known_keep_one_order_through_the_round_trip(app):
+    """A claim citing a new source and one the tracker already had: the export lists them in
+    one order, so re-importing the file changes nothing (found by the property test above)."""
+    from tests import factories
+
+    with app.app_context():
+        factories.source("https://example.org/known")
+        db.session.flush()
+        claim = {
+            "actor": "ISIS-K",
+            "stance": "claimed",
+            "date": None,
+            "notes": "",
+            "source_url": ["https://example.org/new", "https://example.org/known"],
+        }
+        violence = [
+            {
+                "event_date": "2020-03-03",
+                "event_type": "Battles",
+                "actor1": "Taliban",
+                "location": "Bagram",
+                "fatalities": 0,
+                "claims": [claim],
+                "status": "published",
+            }
+        ]
+        original = new_process(violence)
+        exported = csv_bytes(original)
+        assert "https://example.org/known;https://example.org/new" in exported.decode()
+        empty = new_process([])
+        import_violence_csv(io.BytesIO(exported), empty, status="published")
+        assert stored(empty) == stored(original)
+        db.session.rollback()

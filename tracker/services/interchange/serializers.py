@@ -29,8 +29,10 @@ def iso(value) -> str | None:
 
 
 def source_refs(sources: Sequence[Source]) -> str:
-    """Sources as the CSV formats refer to them: urls separated by ";"."""
-    return ";".join(source.url for source in sources)
+    """Sources as the CSV formats refer to them: urls separated by ";", in the order the
+    database gives them (by id), also for a list still in the order it was first assigned."""
+    ordered = sorted(sources, key=lambda source: (source.id is None, source.id or 0))
+    return ";".join(source.url for source in ordered)
 
 
 def party_name(party: Party | None) -> str | None:
