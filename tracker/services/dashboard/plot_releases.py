@@ -41,6 +41,12 @@ def short_label(commitment: Commitment) -> str:
     return plotly_text(releaser(commitment))
 
 
+def shared_unit(commitments: Sequence[Commitment]) -> str:
+    """The unit the terms count in ("prisoners", "detainees"), or "people" when they differ."""
+    units = {c.unit for c in commitments if c.unit}
+    return plotly_text(units.pop()) if len(units) == 1 else "people"
+
+
 def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     """Layout shared by every chart: titled axes, a legend under the plot, a white background."""
     layout = {
@@ -212,7 +218,7 @@ def progress_figure(
         pad = max(7, days_between(start, end) // 20)
         figure.update_xaxes(range=[shift(start, -pad).isoformat(), shift(end, pad).isoformat()])
     figure.update_layout(
-        base_layout("Date", "Cumulative released (people)"),
+        base_layout("Date", f"Cumulative released ({shared_unit(commitments)})"),
         yaxis={"tickformat": ",d"},
     )
     return to_dict(figure)
@@ -280,9 +286,11 @@ def pace_figure(
                     hovertemplate="%{x|%d %b %Y}: %{y:,} (projected cumulative)<extra></extra>",
                 )
             )
-    layout = base_layout("Week starting", "Released per week (people)", barmode="group")
+    unit = shared_unit(commitments)
+    layout = base_layout("Week starting", f"Released per week ({unit})", barmode="group")
     layout["yaxis2"] = {
-        "title": {"text": "Projected cumulative (people)"},
+        "title": {"text": f"Projected cumulative ({unit})"},
+        "tickmode": "auto",  # round ticks of its own, not ones synced to the bars' axis
         "overlaying": "y",
         "side": "right",
         "rangemode": "tozero",
