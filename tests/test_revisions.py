@@ -333,3 +333,25 @@ def test_the_migration_gives_bounced_records_back_their_published_version(app, i
         assert (record.status, record.count) == ("published", 150)
         revision = db.session.scalars(select(Revision)).one()
         assert (revision.values["count"], revision.author_ids) == (160, [user_id])
+
+
+def test_an_import_as_under_review_leaves_unchanged_published_records_published(
+    app, demo, runner, tmp_path, client
+):
+    """What the import's error tells researchers to do works: --status under_review on a file
+    that changes one published record proposes that change, and leaves the others public."""
+    path = tmp_path / "bundle.json"
+    runner.invoke(args=["export", "process", "afghanistan-2020", "-o", str(path)])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    releases = document["agreements"][0]["commitments"][0]["releases"]
+    releases[0]["notes"] = "Changed by a bundle."
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = client.get("/api/v1/processes/afghanistan-2020").get_json()
+    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        revision = db.session.scalars(select(Revision)).one()
+        assert revision.values["notes"] == "Changed by a bundle."
+        statuses = set(db.session.scalars(select(ReleaseRecord.status)))
+        assert statuses == {"published"}
+    assert client.get("/api/v1/processes/afghanistan-2020").get_json() == before

@@ -145,9 +145,21 @@ def _divert(session: Session, record: Any, user_id: int | None, batch: str) -> N
     revisions.propose(kind, record, values, user_id, batch=batch)
 
 
+def _keep_unchanged_public(session: Session) -> None:
+    """An import "as under review" of a published record it does not change leaves it
+    published: there is nothing to review, and the public version is what it was."""
+    for obj in list(session.dirty):
+        if not isinstance(obj, ReviewedMixin) or obj in session.new:
+            continue
+        before, after = _status_change(obj)
+        if (before, after) == ("published", "under_review") and not _content_changed(obj):
+            session.expire(obj, ["status"])
+
+
 def _guard_publications(session: Session, flush_context, instances) -> None:
     if session.info.get("publishing") or not _acting(session):
         return
+    _keep_unchanged_public(session)
     suspects = _changes_public_version(session)
     if not suspects or not review_required():
         return
