@@ -355,3 +355,31 @@ def test_an_import_as_under_review_leaves_unchanged_published_records_published(
         statuses = set(db.session.scalars(select(ReleaseRecord.status)))
         assert statuses == {"published"}
     assert client.get("/api/v1/processes/afghanistan-2020").get_json() == before
+
+
+def test_an_import_adds_its_change_to_a_waiting_edit_instead_of_replacing_it(
+    app, people, client, runner
+):
+    ids = make_process(app)
+    assert (
+        runner.invoke(
+            args=["import", "releases", str(REAL), "--commitment", str(ids["commitment"])]
+        ).exit_code
+        == 0
+    )
+    with app.app_context():  # published earlier by a second person
+        db.session.execute(update(ReleaseRecord).values(status="published"))
+        db.session.commit()
+        first = db.session.scalar(select(ReleaseRecord).order_by(ReleaseRecord.date).limit(1))
+        record_id = first.id
+    # A proposes a note on the published batch; then B uploads a file that corroborates it.
+    assert edit(people["a"], record_id, notes="A's careful note").status_code == 302
+    lines = REAL.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",reported,", ",corroborated,")
+    upload_csv(people["b"], f"releases:{ids['commitment']}", "\n".join(lines).encode())
+    with app.app_context():
+        revision = db.session.scalars(select(Revision)).one()
+        assert revision.values["notes"] == "A's careful note"
+        assert revision.values["verification"] == "corroborated"
+        authors = {db.session.get(User, user_id).email for user_id in revision.author_ids}
+        assert authors == {"a@example.org", "b@example.org"}
