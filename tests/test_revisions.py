@@ -19,7 +19,7 @@ from tests import factories
 from tests.conftest import AuthActions
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
-from tracker.models import AuditEvent, ReleaseRecord, Revision, User
+from tracker.models import AuditEvent, ReleaseRecord, Revision, User, ViolenceReport
 from tracker.services.entry import review
 
 REAL = Path("/work/shared/data/afghanistan-2020/releases-government.csv")
@@ -383,3 +383,48 @@ def test_an_import_adds_its_change_to_a_waiting_edit_instead_of_replacing_it(
         assert revision.values["verification"] == "corroborated"
         authors = {db.session.get(User, user_id).email for user_id in revision.author_ids}
         assert authors == {"a@example.org", "b@example.org"}
+
+
+def test_a_reimport_proposes_every_column_it_changes_and_publishing_writes_them(
+    app, people, runner, tmp_path
+):
+    """Columns no form edits (ACLED's source, tags, ...) travel in the revision too."""
+    import csv as csv_module
+
+    formats = ROOT / "tests" / "data" / "formats"
+    with app.app_context():
+        factories.process(slug="any")
+        db.session.commit()
+    first = runner.invoke(
+        args=["import", "violence", str(formats / "acled_today.csv"), "--process", "any"]
+    )
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        db.session.execute(update(ViolenceReport).values(status="published"))
+        db.session.commit()
+    with open(formats / "acled_today.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    rows[0]["source"], rows[0]["tags"] = "AFP; Reuters", "crowd size=no report"
+    changed = tmp_path / "acled_changed.csv"
+    with open(changed, "w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    again = runner.invoke(args=["import", "violence", str(changed), "--process", "any"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        report = db.session.scalar(
+            select(ViolenceReport).where(ViolenceReport.event_id_cnty == rows[0]["event_id_cnty"])
+        )
+        assert (report.status, report.source) == ("published", "AFP")  # the public version
+        revision = db.session.scalars(select(Revision)).one()
+        assert (revision.values["source"], revision.values["tags"]) == (
+            "AFP; Reuters",
+            "crowd size=no report",
+        )
+        report_id = report.id
+    path = f"/manage/violence/{report_id}/edit"
+    post(people["b"], f"/manage/violence/{report_id}/publish", {}, form_path=path)
+    with app.app_context():
+        report = db.session.get(ViolenceReport, report_id)
+        assert (report.source, report.tags) == ("AFP; Reuters", "crowd size=no report")

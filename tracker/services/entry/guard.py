@@ -131,10 +131,11 @@ def changes_become_revisions(session: Session, user_id: int | None, batch: str =
 def _changed_fields(kind: Any, record: Any) -> set[str]:
     """The names, as a revision keeps them, of the fields a write changed in memory."""
     state = inspect(record)
+    kept = {*kind.parsers, *revisions.extra_columns(kind)}
     names = {
         attr.key
         for attr in state.mapper.column_attrs
-        if attr.key in kind.parsers
+        if attr.key in kept
         and state.attrs[attr.key].history.added
         and list(state.attrs[attr.key].history.added) != list(state.attrs[attr.key].history.deleted)
     }

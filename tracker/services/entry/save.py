@@ -171,6 +171,9 @@ def apply(kind: Kind, record: Any, clean: Mapping[str, Any]) -> None:
             record.sources = sources
     if kind.claims:
         write_claims(record, clean["claims"])
+    for name in revisions.extra_columns(kind):
+        if name in clean and getattr(record, name, None) != clean[name]:
+            setattr(record, name, clean[name])
 
 
 def write_claims(report: Any, rows: list[Mapping[str, Any]]) -> None:
