@@ -191,3 +191,42 @@ def test_restoring_an_agreement_brings_back_its_signatories(app, people):
             "Islamic Republic of Afghanistan",
             "Taliban",
         ]
+
+
+def test_restoring_an_imported_version_keeps_the_claims_the_import_wrote(
+    app, people, runner, tmp_path
+):
+    """Imports record a report's claims in no audit event; a restore must not read that as
+    "no claims" and delete them."""
+    from tests import factories
+    from tracker.models import ViolenceReport
+
+    with app.app_context():
+        factories.process(slug="any")
+        db.session.commit()
+    header = "event_date,event_type,actor1,location,fatalities,notes,claimed_by,denied_by\n"
+    path = tmp_path / "reports.csv"
+    path.write_text(header + "2020-03-03,Battles,Unknown,Bagram,5,first,ISIS-K,Taliban\n")
+    args = ["import", "violence", str(path), "--process", "any"]
+    assert runner.invoke(args=args).exit_code == 0
+    path.write_text(header + "2020-03-03,Battles,Unknown,Bagram,5,second,ISIS-K,Taliban\n")
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        report = db.session.scalars(select(ViolenceReport)).one()
+        assert (report.notes, len(report.claims)) == ("second", 2)
+        first_event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "violence_report", AuditEvent.entity_id == report.id)
+            .order_by(AuditEvent.id)
+        ).first()
+        report_id, event_id = report.id, first_event.id
+    history = f"/manage/violence/{report_id}/history"
+    response = post(people["a"], f"{history}/{event_id}/restore", {}, form_path=history)
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        report = db.session.get(ViolenceReport, report_id)
+        assert report.notes == "first"
+        assert sorted((c.actor, c.stance) for c in report.claims) == [
+            ("ISIS-K", "claimed"),
+            ("Taliban", "denied"),
+        ]

@@ -202,7 +202,19 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
             {"url": url, "publisher": current[url].publisher if url in current else "", "title": ""}
             for url in state.get("sources") or []
         ]
-    if kind.claims:
+    if kind.claims and "claims" not in state:
+        # No event recorded the claims (imports write them without one): they stay as they are.
+        clean["claims"] = [
+            {
+                "actor": claim.actor,
+                "stance": claim.stance,
+                "date": claim.stated_on,
+                "notes": claim.notes or "",
+                "source_url": [source.url for source in claim.sources],
+            }
+            for claim in record.claims
+        ]
+    elif kind.claims:
         # Audit snapshots (audit.claim_snapshot) -> claims shaped by the claim rules.
         clean["claims"] = [
             {
@@ -210,7 +222,7 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
                 "stance": claim.get("stance"),
                 "date": _parse_date(claim.get("stated_on")),
                 "notes": claim.get("notes") or "",
-                "source_url": [claim["source_url"]] if claim.get("source_url") else [],
+                "source_url": _urls(claim.get("source_url")),
             }
             for claim in state.get("claims") or []
         ]
@@ -221,6 +233,13 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
         )
         clean[name] = [party.id for party in parties]
     return clean
+
+
+def _urls(value: Any) -> list[str]:
+    """A claim's source URLs as an audit snapshot keeps them: one URL, a list, or none."""
+    if isinstance(value, list):
+        return [url for url in value if url]
+    return [value] if value else []
 
 
 def _parse_date(value: str | None) -> date | None:
