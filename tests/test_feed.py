@@ -56,7 +56,10 @@ def test_status_changes_are_entries_and_other_processes_stay_out(app, client):
     with app.app_context():
         db.session.add(
             CommitmentStatusChange(
-                commitment_id=ids["other"], changed_on=date(2020, 9, 12), status=2
+                commitment_id=ids["other"],
+                changed_on=date(2020, 9, 12),
+                pam_status=2,
+                status="published",
             )
         )
         other = factories.process("other-process", name="Other process")

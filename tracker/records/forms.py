@@ -271,12 +271,12 @@ class CommitmentForm(RecordForm):
 class StatusChangeForm(SourcesMixin, RecordForm):
     commitment_id = select("Commitment (not countable)")
     changed_on = date_field("Date of the change")
-    status = select(
+    pam_status = select(
         "Implementation status",
         [("", "Choose a status")] + [(k, f"{k}: {v}") for k, v in PAM_STATUS_LABELS.items()],
     )
     notes = TextAreaField("Notes")
-    layout = (("Status", ("commitment_id", "changed_on", "status", "notes")),)
+    layout = (("Status", ("commitment_id", "changed_on", "pam_status", "notes")),)
     hints = {"changed_on": DATE_HINT}
 
 

@@ -55,12 +55,14 @@ FIELD_LABELS = {
     "obligated_party_id": "obligated party",
     "beneficiary_party_id": "beneficiary party",
     "batch": "import batch",
+    "pam_status": "implementation status",
 }
 # Stored codes shown in words.
 VALUE_LABELS: dict[str, dict[Any, str]] = {
     "time_precision": TIME_PRECISION_LABELS,
     "geo_precision": GEO_PRECISION_LABELS,
-    "status": {"under_review": "under review", **PAM_STATUS_LABELS},
+    "status": {"under_review": "under review"},
+    "pam_status": PAM_STATUS_LABELS,
     "kind": {"cumulative": "running total", "prisoner_release": "prisoner release"},
 }
 # Ids of other records, shown by name: (model, the attribute that names it).
@@ -128,11 +130,21 @@ def in_words(name: str, value: Any) -> Any:
     return value
 
 
+def field_name(name: str, change: dict) -> str:
+    """The field an audit change is about. Status changes saved before they were reviewed
+    (migration i14) name their PAM value "status"; a review status is never a number."""
+    values = (change.get("before"), change.get("after"))
+    if name == "status" and any(isinstance(value, int) for value in values):
+        return "pam_status"
+    return name
+
+
 def field_changes(event: AuditEvent) -> list[FieldChange]:
     """The event's changes, lists shown as what was added and removed; a field that was blank
     and stays blank (a new record's empty fields) is left out."""
     rows = []
-    for name, change in sorted(event.changes.items()):
+    for key, change in sorted(event.changes.items()):
+        name = field_name(key, change)
         if name in NOT_SHOWN:
             continue
         before, after = in_words(name, change.get("before")), in_words(name, change.get("after"))
@@ -175,7 +187,7 @@ def state_after(events: list[AuditEvent], event_id: int) -> dict[str, Any] | Non
                 return None  # a proposal is not a stored version of the record
             continue
         for name, change in event.changes.items():
-            state[name] = change.get("after")
+            state[field_name(name, change)] = change.get("after")
         if event.id == event_id:
             return state
     return None

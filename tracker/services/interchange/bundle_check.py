@@ -81,12 +81,16 @@ class Validator:
             self.error(path, f"{value!r} appears twice")
         seen.add(value)
 
-    def status_of(self, raw: Any) -> str:
-        """The review status a record gets: the option, else its own, else under review."""
+    def status_of(self, raw: Any, key: str = "status") -> str:
+        """The review status a record gets: the option, else its own, else under review.
+
+        ``key`` names the record's own review status (``review_status`` in a status history,
+        whose ``status`` is the PAM value).
+        """
         if self.status:
             return self.status
         try:
-            return F.choice(REVIEW_STATUS, "under_review")(raw.get("status"))
+            return F.choice(REVIEW_STATUS, "under_review")(raw.get(key))
         except F.FieldError:
             return "under_review"
 
@@ -203,13 +207,22 @@ def _commitments(v: Validator, agreement: dict, path: str, signed_on) -> list[di
         commitment["status"] = v.status_of(item)
         for role in ("obligated_party", "beneficiary_party"):
             commitment[role] = v.party(item.get(role), f"{c_path}.{role}")
-        commitment["status_history"] = [
-            v.fields(change, h_path, K.STATUS_CHANGE_FIELDS | _SOURCE_URLS, {"changed_on": "date"})
-            for h_path, change in v.objects(item.get("status_history"), f"{c_path}.status_history")
-        ]
+        commitment["status_history"] = _status_history(v, item, c_path)
         commitment["releases"] = _releases(v, item, c_path, commitment.get("kind"))
         commitments.append(commitment)
     return commitments
+
+
+def _status_history(v: Validator, commitment: dict, path: str) -> list[dict]:
+    """A commitment's status changes, by the rules of the status form; in the bundle an
+    entry's ``status`` is the PAM value and ``review_status`` its review status."""
+    history = []
+    names = {"changed_on": "date", "pam_status": "status"}
+    for h_path, item in v.objects(commitment.get("status_history"), f"{path}.status_history"):
+        change = v.fields(item, h_path, K.STATUS_CHANGE_FIELDS | _SOURCE_URLS, names)
+        change["status"] = v.status_of(item, "review_status")
+        history.append(change)
+    return history
 
 
 def _releases(v: Validator, commitment: dict, path: str, kind: str | None) -> list[dict]:

@@ -13,6 +13,7 @@ from typing import Any
 from tracker.models import (
     Agreement,
     Commitment,
+    CommitmentStatusChange,
     Milestone,
     Party,
     PeaceProcess,
@@ -114,9 +115,10 @@ def status_change_to_dict(change) -> dict[str, Any]:
     """One dated implementation status of a commitment, as the bundle holds it."""
     return {
         "date": change.changed_on.isoformat(),
-        "status": change.status,
+        "status": change.pam_status,
         "notes": change.notes,
         "source_url": source_refs(change.sources),
+        "review_status": change.status,
     }
 
 
@@ -139,12 +141,16 @@ def commitment_terms(commitment: Commitment) -> dict[str, Any]:
     }
 
 
-def commitment_to_dict(commitment: Commitment, releases: Sequence[ReleaseRecord]) -> dict[str, Any]:
+def commitment_to_dict(
+    commitment: Commitment,
+    releases: Sequence[ReleaseRecord],
+    status_changes: Sequence[CommitmentStatusChange],
+) -> dict[str, Any]:
     """A commitment as the bundle holds it, with its status history and release records."""
     return {
         **commitment_terms(commitment),
         "status": commitment.status,
-        "status_history": [status_change_to_dict(c) for c in commitment.status_changes],
+        "status_history": [status_change_to_dict(c) for c in status_changes],
         "releases": [release_to_dict(record) for record in releases],
     }
 

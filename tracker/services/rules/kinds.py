@@ -254,7 +254,8 @@ COMMITMENT_FIELDS = {
 }
 STATUS_CHANGE_FIELDS = {
     "changed_on": fields.parse_date,
-    "status": status_scale,
+    # The PAM value (0-3); a status change's own ``status`` is its review status.
+    "pam_status": status_scale,
     "notes": fields.text(fields.MAX_NOTES),
 }
 MILESTONE_FIELDS = {
