@@ -318,3 +318,22 @@ def test_release_reimport_across_chunks(app, runner, commitment_id, tmp_path, ti
         records = db.session.scalars(select(ReleaseRecord).order_by(ReleaseRecord.date)).all()
         assert [r.notes for r in records] == ["", "", "late"]
         assert [s.publisher for s in db.session.scalars(select(Source))] == ["Reuters"]
+
+
+def test_a_publisher_name_longer_than_its_column_is_named_by_line_and_column(
+    app, runner, commitment_id, tmp_path
+):
+    text = (
+        "date,kind,count,source_url,source_name\n"
+        "2020-04-08,batch,100,https://example.org/a,Reuters\n"
+        f"2020-04-09,batch,5,https://example.org/b;https://example.org/c,UNAMA;{'P' * 250}\n"
+    )
+    result = import_releases(runner, write(tmp_path, text), commitment_id)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "line 3, column source_name: publisher 2 of 2 is 250 characters long; the limit is 200"
+        in result.output
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0

@@ -190,7 +190,7 @@ def _agreements(v: Validator, raw: Any) -> list[dict]:
         agreement["sources"] = [
             source
             for s_path, s_item in v.objects(item.get("sources"), f"{path}.sources")
-            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.text(200)})).get(
+            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.publisher})).get(
                 "url"
             )
         ]
