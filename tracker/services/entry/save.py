@@ -109,8 +109,8 @@ def parse_sources(rows: list[Mapping[str, Any]], prefix: str = "sources") -> tup
             errors[f"{prefix}-{index}-url"] = f"Source URL {error}"
             continue
         try:
-            publisher = fields.text(200)(values["publisher"])
-            title = fields.text(fields.MAX_TITLE)(values["title"])
+            publisher = fields.publisher(values["publisher"])
+            title = fields.source_title(values["title"])
         except fields.FieldError as error:
             errors[f"{prefix}-{index}-title"] = f"Source details {error}"
             continue

@@ -3,7 +3,9 @@
 The field parsers and cross-field rules are those of the forms and the CSV imports
 (:mod:`tracker.services.rules.kinds`, :mod:`tracker.services.rules.fields`), so a value is
 accepted or refused with the same message wherever it comes from. Every error names its JSON
-path, such as ``agreements[0].commitments[1].releases[3].count``.
+path, such as ``agreements[0].commitments[1].releases[3].count``. Every string of the document,
+read by a parser or not, is held to the character rule of the request edge and the CSV readers
+(:mod:`tracker.services.rules.characters`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tracker.services.interchange.kept_columns import parse_kept
 from tracker.services.interchange.writers import claims_from_lists
 from tracker.services.rules import fields as F
 from tracker.services.rules import kinds as K
+from tracker.services.rules.characters import json_strings, unstorable_character
 
 # Milestones and status changes cite their sources by URL (``;``-separated or a list).
 _SOURCE_URLS: dict[str, Callable[[Any], Any]] = {"source_url": F.url_list}
@@ -111,6 +114,10 @@ def clean_bundle(doc: Any, status: str | None = None) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise BundleError([("$", "the bundle must be a JSON object")])
     v = Validator(status)
+    for path, value, is_name in json_strings(doc):
+        if problem := unstorable_character(value):
+            what = "a field name here holds" if is_name else "holds"
+            v.error(path or "$", f"{what} {problem}, which cannot be stored; remove it")
     if doc.get("format") != FORMAT:
         v.error("format", f"must be {FORMAT!r}; got {doc.get('format')!r}")
     process = v.fields(
@@ -187,7 +194,7 @@ def _agreements(v: Validator, raw: Any) -> list[dict]:
         agreement["sources"] = [
             source
             for s_path, s_item in v.objects(item.get("sources"), f"{path}.sources")
-            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.text(200)})).get(
+            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.publisher})).get(
                 "url"
             )
         ]

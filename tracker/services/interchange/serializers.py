@@ -29,11 +29,21 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _in_id_order(sources: Sequence[Source]) -> list[Source]:
+    """Sources in the order the database gives them (by id), also for a list still in the
+    order it was first assigned."""
+    return sorted(sources, key=lambda source: (source.id is None, source.id or 0))
+
+
 def source_refs(sources: Sequence[Source]) -> str:
-    """Sources as the CSV formats refer to them: urls separated by ";", in the order the
-    database gives them (by id), also for a list still in the order it was first assigned."""
-    ordered = sorted(sources, key=lambda source: (source.id is None, source.id or 0))
-    return ";".join(source.url for source in ordered)
+    """Sources as the CSV formats refer to them: urls separated by ";", in id order."""
+    return ";".join(source.url for source in _in_id_order(sources))
+
+
+def publisher_refs(sources: Sequence[Source]) -> str:
+    """The publishers of :func:`source_refs`'s sources, place by place: a source with no
+    publisher keeps its (blank) place, so each name stays with its URL."""
+    return ";".join(source.publisher for source in _in_id_order(sources))
 
 
 def party_name(party: Party | None) -> str | None:
@@ -53,7 +63,7 @@ def release_to_dict(record: ReleaseRecord) -> dict[str, Any]:
         "location": record.location,
         "verification": record.verification,
         "source_url": source_refs(record.sources),
-        "source_name": ";".join(source.publisher for source in record.sources),
+        "source_name": publisher_refs(record.sources),
         "notes": record.notes,
         "status": record.status,
     }

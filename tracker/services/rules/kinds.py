@@ -266,8 +266,8 @@ MILESTONE_FIELDS = {
 }
 SOURCE_FIELDS = {
     "url": fields.url,
-    "publisher": fields.text(200),
-    "title": fields.text(fields.MAX_TITLE),
+    "publisher": fields.publisher,
+    "title": fields.source_title,
     "published_on": fields.optional_date,
     "accessed_on": fields.optional_date,
 }
