@@ -230,3 +230,35 @@ def test_restoring_an_imported_version_keeps_the_claims_the_import_wrote(
             ("ISIS-K", "claimed"),
             ("Taliban", "denied"),
         ]
+
+
+def test_restoring_a_version_keeps_every_source_of_each_claim(app, people):
+    from tests.test_records_violence import report_data
+    from tracker.models import ViolenceReport
+
+    ids = make_process(app)
+    data = report_data(
+        ids, **{"claims-0-source_url": "https://example.org/a; https://example.org/b"}
+    )
+    created = post(people["a"], "/manage/violence/new", data)
+    assert created.status_code == 302, text_of(created)
+    report_id = int(created.location.rstrip("/").split("/")[-2])
+    edit = f"/manage/violence/{report_id}/edit"
+    page = people["a"].get(edit).get_data(as_text=True)
+    post(people["a"], edit, {**data, **form_values(page), "notes": "Changed."})
+    with app.app_context():
+        creation = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "violence_report", AuditEvent.entity_id == report_id)
+            .order_by(AuditEvent.id)
+        ).first()
+        event_id = creation.id
+    history = f"/manage/violence/{report_id}/history"
+    restored = post(people["b"], f"{history}/{event_id}/restore", {}, form_path=history)
+    assert restored.status_code == 302, text_of(restored)
+    with app.app_context():
+        claim = db.session.get(ViolenceReport, report_id).claims[0]
+        assert sorted(source.url for source in claim.sources) == [
+            "https://example.org/a",
+            "https://example.org/b",
+        ]
