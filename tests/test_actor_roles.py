@@ -63,3 +63,10 @@ def test_an_unknown_role_is_a_400_that_names_the_parameter(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     names = [p["name"] for p in spec["paths"]["/processes/{slug}/violence"]["get"]["parameters"]]
     assert "actor_role" in names
+
+
+def test_percent_and_underscore_in_the_actor_match_themselves_not_every_report(demo, client):
+    assert ids(client, actor="Khorasan")  # the demo has reports to match
+    assert ids(client, actor="%", actor_role="any") == set()
+    assert ids(client, actor="_", actor_role="any") == set()
+    assert ids(client, actor="Islamic State_Khorasan") == set()

@@ -148,3 +148,50 @@ def test_cli_import_is_audited_as_import_with_field_values(app, runner):
     assert first.changes["count"] == {"before": None, "after": 100}
     assert first.changes["kind"] == {"before": None, "after": "batch"}
     assert first.actor == "demo"
+
+
+def test_unstorable_characters_anywhere_are_named_by_json_path(app, runner, tmp_path):
+    document = json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))
+    document["process"]["name"] = "P\u0000x"
+    document["agreements"][0]["commitments"][0]["releases"][2]["notes"] = "a \ud800 b"
+    document["violence"][0]["ignored by the import"] = "\u0000"
+    path = tmp_path / "nul.json"
+    # The JSON text holds the escapes "\u0000" and "\ud800", as a bundle file would.
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "process.name: holds a NUL character (U+0000), which cannot be stored; remove it"
+        in result.output
+    )
+    assert (
+        "agreements[0].commitments[0].releases[2].notes: holds an unpaired surrogate (U+D800)"
+        in result.output
+    )
+    assert "violence[0].ignored by the import: holds a NUL character" in result.output
+    assert "nothing was imported" in result.output
+    assert counts(app) == {"releases": 0, "violence": 0, "audit": 0}
+
+
+def test_source_names_and_titles_longer_than_their_columns_are_named_by_json_path(
+    app, runner, tmp_path
+):
+    document = json.loads(DEMO_BUNDLE.read_text(encoding="utf-8"))
+    release = document["agreements"][0]["commitments"][0]["releases"][0]
+    release["source_name"] = "P" * 250
+    long_publisher = {"url": "https://example.org/a", "publisher": "Q" * 201}
+    document["agreements"][0]["sources"] = [long_publisher]
+    document["sources"][0]["title"] = "T" * 2001
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "agreements[0].commitments[0].releases[0].source_name: is 250 characters long; "
+        "the limit is 200" in result.output
+    )
+    assert "agreements[0].sources[0].publisher: is 201 characters long" in result.output
+    assert "sources[0].title: is 2,001 characters long; the limit is 2,000" in result.output
+    assert counts(app) == {"releases": 0, "violence": 0, "audit": 0}

@@ -39,7 +39,11 @@ def data(ctx):
         period_start=D(2020, 2, 22), period_end=D(2020, 2, 28),
         baseline_start=D(2020, 2, 1), baseline_end=D(2020, 2, 14), description="Seven-day RIV",
     )  # fmt: skip
-    db.session.add(CommitmentStatusChange(commitment_id=riv.id, changed_on=D(2020, 3, 1), status=2))
+    db.session.add(
+        CommitmentStatusChange(
+            commitment_id=riv.id, changed_on=D(2020, 3, 1), pam_status=2, status="published"
+        )
+    )
     # Government: 100 + 100, then a reported running total of 361, then a batch of 80.
     reuters = factories.source("https://example.org/reuters", "Reuters")
     first = factories.release(gov, D(2020, 4, 8), 100)

@@ -43,6 +43,9 @@ def test_pages_showing_ucdp_events_cite_ucdp(app, client, loaded):
     item = api["items"][0]
     assert (item["dataset"], item["licence"]) == ("UCDP GED (reduced extract)", "CC BY 4.0")
     assert item["type_of_violence"] in (1, 2, 3)
+    report = client.get(f"/processes/afghanistan-2020/violence/{item['id']}").get_data(as_text=True)
+    assert "the report comes from the data set" in report and "No source listed" not in report
+    assert "Sundberg, Ralph and Erik Melander (2013)" in report
 
 
 def test_demo_load_twice_adds_nothing(app, runner, loaded):

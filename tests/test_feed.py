@@ -7,8 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from tests import factories
-from tests.records_support import make_process
-from tests.test_review import action, enter_batch, people  # noqa: F401  - people is a fixture
+from tests.records_support import enter_batch, make_process, record_action
 from tracker.extensions import db
 from tracker.models import CommitmentStatusChange
 
@@ -37,18 +36,18 @@ def entries(client, kind: str | None = None) -> list[dict[str, str]]:
 
 def test_a_record_enters_the_feed_when_a_second_person_publishes_it(app, people, client):  # noqa: F811
     ids = make_process(app)
-    record_id = enter_batch(people["a"], ids, count="250")
+    record_id = enter_batch(people["a"], ids["commitment"], count="250")
     # The terms and agreement created published are there; the batch under review is not.
     assert [e["kind"] for e in entries(client)] == ["commitment", "commitment", "agreement"]
-    action(people["b"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
     (entry,) = entries(client, "release_record")
     assert entry["title"] == "Release of 250 prisoners on 8 Apr 2020"
     assert entry["link"] == f"http://localhost/processes/afghanistan-2020/releases/{record_id}"
     assert entry["kind"] == "release_record"
     # Archiving is a change like any other: the entry stays until a second person publishes it.
-    action(people["a"], record_id, "archive")
+    record_action(people["a"], record_id, "archive")
     assert len(entries(client, "release_record")) == 1
-    action(people["b"], record_id, "publish")
+    record_action(people["b"], record_id, "publish")
     assert entries(client, "release_record") == []
 
 
@@ -57,7 +56,10 @@ def test_status_changes_are_entries_and_other_processes_stay_out(app, client):
     with app.app_context():
         db.session.add(
             CommitmentStatusChange(
-                commitment_id=ids["other"], changed_on=date(2020, 9, 12), status=2
+                commitment_id=ids["other"],
+                changed_on=date(2020, 9, 12),
+                pam_status=2,
+                status="published",
             )
         )
         other = factories.process("other-process", name="Other process")

@@ -114,6 +114,11 @@ def test_the_history_page_shows_readable_diffs(app, people, record_id):
     assert "count 100 130" in text
     assert "low estimate – 120" in text
     assert "Created by a@example.org" in text
+    # Codes and ids in words; fields left blank at creation are not listed as changes.
+    creation = text[text.index("Created by a@example.org") :]
+    assert "status – under review" in creation and "under_review" not in creation
+    assert re.search(r"commitment .+ \(no\. \d+\)", creation)
+    assert "notes" not in creation
 
 
 def test_restoring_a_version_brings_back_its_values_and_is_audited(app, people, record_id):
@@ -185,4 +190,75 @@ def test_restoring_an_agreement_brings_back_its_signatories(app, people):
         assert [p.name for p in agreement.signatories] == [
             "Islamic Republic of Afghanistan",
             "Taliban",
+        ]
+
+
+def test_restoring_an_imported_version_keeps_the_claims_the_import_wrote(
+    app, people, runner, tmp_path
+):
+    """Imports record a report's claims in no audit event; a restore must not read that as
+    "no claims" and delete them."""
+    from tests import factories
+    from tracker.models import ViolenceReport
+
+    with app.app_context():
+        factories.process(slug="any")
+        db.session.commit()
+    header = "event_date,event_type,actor1,location,fatalities,notes,claimed_by,denied_by\n"
+    path = tmp_path / "reports.csv"
+    path.write_text(header + "2020-03-03,Battles,Unknown,Bagram,5,first,ISIS-K,Taliban\n")
+    args = ["import", "violence", str(path), "--process", "any"]
+    assert runner.invoke(args=args).exit_code == 0
+    path.write_text(header + "2020-03-03,Battles,Unknown,Bagram,5,second,ISIS-K,Taliban\n")
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        report = db.session.scalars(select(ViolenceReport)).one()
+        assert (report.notes, len(report.claims)) == ("second", 2)
+        first_event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "violence_report", AuditEvent.entity_id == report.id)
+            .order_by(AuditEvent.id)
+        ).first()
+        report_id, event_id = report.id, first_event.id
+    history = f"/manage/violence/{report_id}/history"
+    response = post(people["a"], f"{history}/{event_id}/restore", {}, form_path=history)
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        report = db.session.get(ViolenceReport, report_id)
+        assert report.notes == "first"
+        assert sorted((c.actor, c.stance) for c in report.claims) == [
+            ("ISIS-K", "claimed"),
+            ("Taliban", "denied"),
+        ]
+
+
+def test_restoring_a_version_keeps_every_source_of_each_claim(app, people):
+    from tests.test_records_violence import report_data
+    from tracker.models import ViolenceReport
+
+    ids = make_process(app)
+    data = report_data(
+        ids, **{"claims-0-source_url": "https://example.org/a; https://example.org/b"}
+    )
+    created = post(people["a"], "/manage/violence/new", data)
+    assert created.status_code == 302, text_of(created)
+    report_id = int(created.location.rstrip("/").split("/")[-2])
+    edit = f"/manage/violence/{report_id}/edit"
+    page = people["a"].get(edit).get_data(as_text=True)
+    post(people["a"], edit, {**data, **form_values(page), "notes": "Changed."})
+    with app.app_context():
+        creation = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "violence_report", AuditEvent.entity_id == report_id)
+            .order_by(AuditEvent.id)
+        ).first()
+        event_id = creation.id
+    history = f"/manage/violence/{report_id}/history"
+    restored = post(people["b"], f"{history}/{event_id}/restore", {}, form_path=history)
+    assert restored.status_code == 302, text_of(restored)
+    with app.app_context():
+        claim = db.session.get(ViolenceReport, report_id).claims[0]
+        assert sorted(source.url for source in claim.sources) == [
+            "https://example.org/a",
+            "https://example.org/b",
         ]

@@ -318,3 +318,62 @@ def test_release_reimport_across_chunks(app, runner, commitment_id, tmp_path, ti
         records = db.session.scalars(select(ReleaseRecord).order_by(ReleaseRecord.date)).all()
         assert [r.notes for r in records] == ["", "", "late"]
         assert [s.publisher for s in db.session.scalars(select(Source))] == ["Reuters"]
+
+
+def test_a_publisher_name_longer_than_its_column_is_named_by_line_and_column(
+    app, runner, commitment_id, tmp_path
+):
+    text = (
+        "date,kind,count,source_url,source_name\n"
+        "2020-04-08,batch,100,https://example.org/a,Reuters\n"
+        f"2020-04-09,batch,5,https://example.org/b;https://example.org/c,UNAMA;{'P' * 250}\n"
+    )
+    result = import_releases(runner, write(tmp_path, text), commitment_id)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "line 3, column source_name: publisher 2 of 2 is 250 characters long; the limit is 200"
+        in result.output
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0
+
+
+@pytest.fixture
+def review_turned_on_after_the_check(monkeypatch):
+    """Review is on, but the command's early check saw it off (an admin turned it on while
+    the command started): the flush guard is then the one to refuse."""
+    from tracker import cli
+
+    monkeypatch.setattr(cli.review, "review_required", lambda: False)
+
+
+def test_a_publication_refused_by_the_guard_is_a_message_not_a_traceback(
+    app, runner, commitment_id, process, tmp_path, review_turned_on_after_the_check
+):
+    with app.app_context():
+        audit_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    releases = write(tmp_path, "date,kind,count\n2020-04-08,batch,100\n", "releases.csv")
+    result = import_releases(runner, releases, commitment_id, "--status", "published")
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Publishing needs a second person" in result.output
+    assert "nothing was imported" in result.output
+    violence = write(tmp_path, f"{HEADER}\nAFG1,2020-04-09,Riots,,Mob,Kabul,0\n", "violence.csv")
+    result = import_violence(runner, violence, "--status", "published")
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "nothing was imported" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReleaseRecord)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ViolenceReport)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audit_before
+
+
+def test_a_bundle_nested_too_deeply_to_read_is_a_message(app, runner, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000, encoding="utf-8")
+    result = runner.invoke(args=["import", "process", str(path)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "nested too deeply" in result.output

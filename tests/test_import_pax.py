@@ -161,3 +161,63 @@ def test_web_import_for_researchers(app, client, auth, make_user, afghanistan):
     )
     assert missing.status_code == 400
     assert "no agreement with AgtId 9" in missing.get_data(as_text=True)
+
+
+def post_pax(app, client, auth, make_user, content: bytes):
+    """Upload ``content`` as a PA-X file for agreement 2271, logged in as a researcher."""
+    make_user()
+    auth.login()
+    return client.post(
+        "/imports/agreement",
+        data={
+            "csrf_token": auth.csrf_token("/imports/agreement"),
+            "pax_id": "2271",
+            "target_process": "",
+            "file": (io.BytesIO(content), "pax.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+SHORT_ROWS = b"Agt,AgtId,Dat,Part,GCh\nShort\nTitle,2271\n"
+
+
+def test_short_rows_are_refused_by_line_on_the_web(app, client, auth, make_user):
+    response = post_pax(app, client, auth, make_user, SHORT_ROWS)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "line 2: has 1 cells but the header has 5 columns" in page
+    assert "line 3: has 2 cells but the header has 5 columns" in page
+    with app.app_context():
+        assert db.session.scalar(select(Agreement)) is None
+
+
+def test_short_rows_are_refused_by_line_on_the_command_line(app, runner, tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_bytes(SHORT_ROWS)
+    result = runner.invoke(args=["import", "agreement", str(path), "--pax-id", "2271"])
+    assert result.exit_code == 1
+    assert "line 3: has 2 cells but the header has 5 columns" in result.output
+    assert "nothing was imported" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_row_other_than_the_chosen_one_that_is_short_refuses_the_file(app, runner, tmp_path):
+    # One short row may be a quote left open, which shifts every row after it.
+    path = tmp_path / "short.csv"
+    path.write_bytes(PAX.read_bytes() + b"Afghanistan,short row\n")
+    result = runner.invoke(args=["import", "agreement", str(path), "--pax-id", "2271"])
+    assert result.exit_code == 1
+    line = PAX.read_bytes().count(b"\n") + 1  # the quoted signatory cells span lines
+    assert f"line {line}: has 2 cells but the header has 266 columns" in result.output
+
+
+def test_a_nul_in_a_cell_is_refused_by_line_and_column(app, client, auth, make_user):
+    content = b"Agt,AgtId,Dat,Part,GCh\nP\x00x,2271,2020-02-29,United States,1\n"
+    response = post_pax(app, client, auth, make_user, content)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "line 2, column Agt: holds a NUL character (U+0000), which cannot be stored" in page
+    with app.app_context():
+        assert db.session.scalar(select(Agreement)) is None
+        assert db.session.scalar(select(PeaceProcess)) is None

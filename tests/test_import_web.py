@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.extensions import db
-from tracker.models import AuditEvent, PeaceProcess, PendingImport, ViolenceReport
+from tracker.models import AuditEvent, PeaceProcess, PendingImport, Source, ViolenceReport
 
 DATA = Path(__file__).parent / "data"
 
@@ -241,3 +241,28 @@ def test_release_files_over_the_row_limit_name_the_commitment(app, client, auth,
     page = response.get_data(as_text=True)
     assert "This file has 2 rows" in page
     assert f"flask --app wsgi import releases r.csv --commitment {commitment_id}" in page
+
+
+def test_a_publisher_name_longer_than_its_column_is_named_in_the_preview(
+    app, client, auth, make_user
+):
+    with app.app_context():
+        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
+        db.session.commit()
+        commitment_id = commitment.id
+    make_user()
+    auth.login()
+    content = (
+        "date,kind,count,source_url,source_name\n"
+        f"2020-04-08,batch,100,https://example.org/a,{'P' * 250}\n"
+    ).encode()
+    preview_url = upload(client, auth, f"releases:{commitment_id}", content).headers["Location"]
+    response = client.get(preview_url)
+    assert response.status_code < 500
+    page = response.get_data(as_text=True)
+    assert (
+        "Line 2, column <code>source_name</code>: is 250 characters long; the limit is 200" in page
+    )
+    confirm(client, auth, preview_url)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Source)) == 0

@@ -118,7 +118,11 @@ def test_implementation_score_over_time(demo, ctx):
     # 2 September: both release terms full (3 + 3), RIV 0: 6 / 9.
     assert P.implementation_score(agreement, date(2020, 9, 2)) == pytest.approx(600 / 9)
     riv = next(c for c in agreement.commitments if c.kind == "violence_reduction")
-    db.session.add(CommitmentStatusChange(commitment=riv, changed_on=date(2020, 2, 28), status=3))
+    db.session.add(
+        CommitmentStatusChange(
+            commitment=riv, changed_on=date(2020, 2, 28), pam_status=3, status="published"
+        )
+    )
     db.session.flush()
     assert P.implementation_score(agreement, date(2020, 2, 27)) == 0
     assert P.implementation_score(agreement, date(2020, 9, 2)) == pytest.approx(100)

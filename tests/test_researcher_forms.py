@@ -80,7 +80,7 @@ def test_lists_name_the_side_and_process_and_filter_terms_by_name(app, client, i
         factories.release(term, date(2020, 4, 13), 361, kind="cumulative", location="Bagram")
         db.session.add(
             CommitmentStatusChange(
-                commitment_id=ids["other"], changed_on=date(2020, 9, 12), status=2
+                commitment_id=ids["other"], changed_on=date(2020, 9, 12), pam_status=2
             )
         )
         db.session.commit()

@@ -19,7 +19,7 @@ from tests import factories
 from tests.conftest import AuthActions
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
-from tracker.models import AuditEvent, ReleaseRecord, Revision, User
+from tracker.models import AuditEvent, ReleaseRecord, Revision, User, ViolenceReport
 from tracker.services.entry import review
 
 REAL = Path("/work/shared/data/afghanistan-2020/releases-government.csv")
@@ -333,3 +333,98 @@ def test_the_migration_gives_bounced_records_back_their_published_version(app, i
         assert (record.status, record.count) == ("published", 150)
         revision = db.session.scalars(select(Revision)).one()
         assert (revision.values["count"], revision.author_ids) == (160, [user_id])
+
+
+def test_an_import_as_under_review_leaves_unchanged_published_records_published(
+    app, demo, runner, tmp_path, client
+):
+    """What the import's error tells researchers to do works: --status under_review on a file
+    that changes one published record proposes that change, and leaves the others public."""
+    path = tmp_path / "bundle.json"
+    runner.invoke(args=["export", "process", "afghanistan-2020", "-o", str(path)])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    releases = document["agreements"][0]["commitments"][0]["releases"]
+    releases[0]["notes"] = "Changed by a bundle."
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = client.get("/api/v1/processes/afghanistan-2020").get_json()
+    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        revision = db.session.scalars(select(Revision)).one()
+        assert revision.values["notes"] == "Changed by a bundle."
+        statuses = set(db.session.scalars(select(ReleaseRecord.status)))
+        assert statuses == {"published"}
+    assert client.get("/api/v1/processes/afghanistan-2020").get_json() == before
+
+
+def test_an_import_adds_its_change_to_a_waiting_edit_instead_of_replacing_it(
+    app, people, client, runner
+):
+    ids = make_process(app)
+    assert (
+        runner.invoke(
+            args=["import", "releases", str(REAL), "--commitment", str(ids["commitment"])]
+        ).exit_code
+        == 0
+    )
+    with app.app_context():  # published earlier by a second person
+        db.session.execute(update(ReleaseRecord).values(status="published"))
+        db.session.commit()
+        first = db.session.scalar(select(ReleaseRecord).order_by(ReleaseRecord.date).limit(1))
+        record_id = first.id
+    # A proposes a note on the published batch; then B uploads a file that corroborates it.
+    assert edit(people["a"], record_id, notes="A's careful note").status_code == 302
+    lines = REAL.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",reported,", ",corroborated,")
+    upload_csv(people["b"], f"releases:{ids['commitment']}", "\n".join(lines).encode())
+    with app.app_context():
+        revision = db.session.scalars(select(Revision)).one()
+        assert revision.values["notes"] == "A's careful note"
+        assert revision.values["verification"] == "corroborated"
+        authors = {db.session.get(User, user_id).email for user_id in revision.author_ids}
+        assert authors == {"a@example.org", "b@example.org"}
+
+
+def test_a_reimport_proposes_every_column_it_changes_and_publishing_writes_them(
+    app, people, runner, tmp_path
+):
+    """Columns no form edits (ACLED's source, tags, ...) travel in the revision too."""
+    import csv as csv_module
+
+    formats = ROOT / "tests" / "data" / "formats"
+    with app.app_context():
+        factories.process(slug="any")
+        db.session.commit()
+    first = runner.invoke(
+        args=["import", "violence", str(formats / "acled_today.csv"), "--process", "any"]
+    )
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        db.session.execute(update(ViolenceReport).values(status="published"))
+        db.session.commit()
+    with open(formats / "acled_today.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    rows[0]["source"], rows[0]["tags"] = "AFP; Reuters", "crowd size=no report"
+    changed = tmp_path / "acled_changed.csv"
+    with open(changed, "w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    again = runner.invoke(args=["import", "violence", str(changed), "--process", "any"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        report = db.session.scalar(
+            select(ViolenceReport).where(ViolenceReport.event_id_cnty == rows[0]["event_id_cnty"])
+        )
+        assert (report.status, report.source) == ("published", "AFP")  # the public version
+        revision = db.session.scalars(select(Revision)).one()
+        assert (revision.values["source"], revision.values["tags"]) == (
+            "AFP; Reuters",
+            "crowd size=no report",
+        )
+        report_id = report.id
+    path = f"/manage/violence/{report_id}/edit"
+    post(people["b"], f"/manage/violence/{report_id}/publish", {}, form_path=path)
+    with app.app_context():
+        report = db.session.get(ViolenceReport, report_id)
+        assert (report.source, report.tags) == ("AFP; Reuters", "crowd size=no report")

@@ -11,17 +11,18 @@ import itertools
 import json
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import PeaceProcess
+from tracker.models import Commitment, PeaceProcess, Source
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.interchange.bundle import export_bundle
 from tracker.services.interchange.bundle_import import import_bundle
-from tracker.services.interchange.csv_export import violence_csv, violence_rows
-from tracker.services.interchange.csv_import import import_violence_csv
+from tracker.services.interchange.csv_export import releases_csv, violence_csv, violence_rows
+from tracker.services.interchange.csv_import import import_releases_csv, import_violence_csv
 
 SLUGS = itertools.count(1)
 # Text as researchers write it: Latin and Dari letters, digits, punctuation, quotes, commas,
@@ -207,3 +208,124 @@ def test_a_csv_naming_claimants_without_details_keeps_the_details_stored(app, de
         result = import_violence_csv(io.BytesIO(buffer.getvalue().encode("utf-8")), process)
         assert (result.counts.added, result.counts.updated) == (0, 0)
         assert stored(process) == before
+
+
+def test_sources_already_known_keep_one_order_through_the_round_trip(app):
+    """A claim citing a new source and one the tracker already had: the export lists them in
+    one order, so re-importing the file changes nothing (found by the property test above)."""
+    from tests import factories
+
+    with app.app_context():
+        factories.source("https://example.org/known")
+        db.session.flush()
+        claim = {
+            "actor": "ISIS-K",
+            "stance": "claimed",
+            "date": None,
+            "notes": "",
+            "source_url": ["https://example.org/new", "https://example.org/known"],
+        }
+        violence = [
+            {
+                "event_date": "2020-03-03",
+                "event_type": "Battles",
+                "actor1": "Taliban",
+                "location": "Bagram",
+                "fatalities": 0,
+                "claims": [claim],
+                "status": "published",
+            }
+        ]
+        original = new_process(violence)
+        exported = csv_bytes(original)
+        assert "https://example.org/known;https://example.org/new" in exported.decode()
+        empty = new_process([])
+        import_violence_csv(io.BytesIO(exported), empty, status="published")
+        assert stored(empty) == stored(original)
+        db.session.rollback()
+
+
+@pytest.fixture
+def release_with_two_sources(app):
+    """A published release citing source a (no publisher) and then b (published by UNAMA)."""
+    from tests import factories
+
+    with app.app_context():
+        process = factories.process(slug="sources")
+        commitment = factories.commitment(factories.agreement(process))
+        db.session.flush()
+        unnamed = factories.source("https://example.org/a")
+        unama = factories.source("https://example.org/b", publisher="UNAMA")
+        db.session.flush()
+        factories.release(commitment, date(2020, 4, 8), 100, sources=[unnamed, unama])
+        db.session.commit()
+        return process.id, commitment.id
+
+
+def publishers(urls=("https://example.org/a", "https://example.org/b")) -> list[str]:
+    return [db.session.scalar(select(Source.publisher).where(Source.url == url)) for url in urls]
+
+
+def test_release_csv_reimport_keeps_each_publisher_with_its_source(app, release_with_two_sources):
+    _, commitment_id = release_with_two_sources
+    with app.app_context():
+        commitment = db.session.get(Commitment, commitment_id)
+        exported = "".join(releases_csv(commitment))
+        assert ",https://example.org/a;https://example.org/b,;UNAMA," in exported
+        result = import_releases_csv(io.BytesIO(exported.encode()), commitment)
+        assert (result.counts.added, result.counts.updated) == (0, 0)
+        assert result.preview[0]["source_name"] == ["", "UNAMA"]
+        db.session.flush()
+        assert publishers() == ["", "UNAMA"]
+        assert "".join(releases_csv(commitment)) == exported
+        db.session.rollback()
+
+
+def test_bundle_reimport_keeps_each_publisher_with_its_source(app, release_with_two_sources):
+    process_id, _ = release_with_two_sources
+    with app.app_context():
+        first = export_bundle(db.session.get(PeaceProcess, process_id))
+        import_bundle(json.loads(json.dumps(first)))
+        db.session.flush()
+        assert publishers() == ["", "UNAMA"]
+        second = export_bundle(db.session.get(PeaceProcess, process_id))
+        first.pop("exported_at")
+        second.pop("exported_at")
+        assert second == first
+        db.session.rollback()
+
+
+def test_a_bundle_into_an_empty_tracker_keeps_each_publisher_with_its_source(
+    app, release_with_two_sources
+):
+    from tests.conftest import wipe
+
+    process_id, _ = release_with_two_sources
+    with app.app_context():
+        first = export_bundle(db.session.get(PeaceProcess, process_id))
+    wipe(app)
+    with app.app_context():
+        process, _ = import_bundle(json.loads(json.dumps(first)))
+        db.session.flush()
+        assert publishers() == ["", "UNAMA"]
+        second = export_bundle(process)
+        first.pop("exported_at")
+        second.pop("exported_at")
+        assert second == first
+        db.session.rollback()
+
+
+def test_publishers_pair_by_place_when_urls_repeat_or_leave_gaps(app):
+    from tracker.services.rules.fields import parse_release
+
+    clean, errors = parse_release(
+        {
+            "date": "2020-04-08",
+            "count": "5",
+            "source_url": "https://x.org/1;;https://x.org/2;https://x.org/1",
+            "source_name": "One;Nobody;;Later",
+        }
+    )
+    assert errors == {}
+    assert clean["source_url"] == ["https://x.org/1", "https://x.org/2"]
+    assert clean["source_name"] == ["One", ""]

@@ -2,12 +2,17 @@
 separators on every axis, labels named in the legend rather than drawn on the data, and a map
 that keeps the shape of the area it shows."""
 
+import json
+
 import pytest
 
 from tests.test_dashboard_pages import figures, text_of
-from tracker.services.dashboard.plot_violence import map_ranges, mercator_aspect
+from tracker.cli import DEMO_BUNDLES
+from tracker.extensions import db
+from tracker.services.dashboard.plot_violence import map_ranges, mercator_aspect, places_to_name
 from tracker.services.figures.violence_map import MapCell
 from tracker.services.figures.wording import honest_percent
+from tracker.services.interchange.bundle_import import import_bundle
 
 SLUG = "afghanistan-2020"
 
@@ -86,3 +91,31 @@ def test_map_ranges_keep_a_country_sized_area_in_a_landscape_box():
             c.longitude for c in sample
         )
         assert 0.5 <= mercator_aspect(lat_min, lat_max, lon_min, lon_max) <= 0.75 + 1e-9
+
+
+def test_the_map_does_not_name_a_place_on_top_of_a_busier_one():
+    # Lashkar Gah and Nad-e Ali are 0.2 degrees apart: their names would overprint each other.
+    cells = [
+        MapCell(31.59, 64.37, "Battles", 40, 10, "Lashkar Gah", 1),
+        MapCell(31.61, 64.17, "Battles", 30, 5, "Nad-e Ali", 1),
+        MapCell(34.52, 69.18, "Battles", 20, 5, "Kabul", 1),
+        MapCell(36.70, 67.11, "Battles", 10, 1, "Mazar-i-Sharif", 1),
+    ]
+    assert [c.location for c in places_to_name(cells)] == [
+        "Lashkar Gah",
+        "Kabul",
+        "Mazar-i-Sharif",
+    ]
+
+
+def test_release_axes_name_the_unit_counted_and_the_projection_axis_has_round_ticks(app, client):
+    with app.app_context():
+        import_bundle(json.loads(DEMO_BUNDLES[1].read_text(encoding="utf-8")))
+        db.session.commit()
+    charts = figures(client.get("/processes/yemen-stockholm-2018").get_data(as_text=True))
+    assert (
+        charts["progress"]["layout"]["yaxis"]["title"]["text"] == "Cumulative released (detainees)"
+    )
+    pace = charts["pace"]["layout"]
+    assert pace["yaxis"]["title"]["text"] == "Released per week (detainees)"
+    assert pace["yaxis2"]["tickmode"] == "auto"

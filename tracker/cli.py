@@ -179,6 +179,8 @@ def import_process(file: str, status: str | None) -> None:
         fail(f"{file} is not UTF-8 text ({error.reason} at byte {error.start})")
     except json.JSONDecodeError as error:
         fail(f"{file} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    except RecursionError:
+        fail(f"{file} is nested too deeply to read; nothing was imported.")
     if status == "published" and review.review_required():
         fail(REVIEW_ON_MESSAGE)
     print_counts(load_bundle(document, status, f"cli import {Path(file).name}"))
@@ -221,6 +223,13 @@ def run_csv_import(
                 result = importer(stream, target, status, on_progress=on_progress, **options)
                 record_import_event(kind, target_label, path.name, result, actor, status=status)
                 db.session.commit()
+        except review.PublicationRefusedError as error:
+            # The early check above saw review off; it was turned on since (or a rule of the
+            # flush guard refused): the guard's message says which records.
+            db.session.rollback()
+            bar_scope.close()
+            click.echo(str(error), err=True)
+            fail(f"nothing was imported: {REVIEW_ON_MESSAGE}")
         except CsvImportError as error:
             db.session.rollback()
             bar_scope.close()  # end the bar before the messages

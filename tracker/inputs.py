@@ -16,23 +16,7 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 
 from tracker.errors import render_error
-from tracker.services.rules.characters import unstorable_character
-
-
-def _json_strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(where, string) for every key and string inside a JSON document (no recursion, so
-    nesting of any depth is walked)."""
-    pending = [(value, where)]
-    while pending:
-        value, where = pending.pop()
-        if isinstance(value, str):
-            yield where, value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield where, str(key)
-                pending.append((item, f"{where}.{key}"))
-        elif isinstance(value, list):
-            pending.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
+from tracker.services.rules.characters import json_strings, unstorable_character
 
 
 def _json_body() -> Any:
@@ -54,7 +38,8 @@ def request_strings() -> Iterator[tuple[str, str]]:
         for key, upload in request.files.items(multi=True):
             yield f"the name of the uploaded file {key!r}", key + (upload.filename or "")
         if request.is_json:
-            yield from _json_strings(_json_body(), "the JSON body")
+            for where, value, _ in json_strings(_json_body(), "the JSON body"):
+                yield where, value
 
 
 def refuse_unstorable_characters():

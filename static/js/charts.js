@@ -7,9 +7,10 @@
   "use strict";
   var script = document.currentScript;
   var topojsonURL = script && script.dataset.topojsonUrl;
-  var MIN_BAND_PX = 6;      // a 7-day band on a three-year axis must still be seen
-  var CHAR_PX = 7.6;
-  var MAX_MAP_PX = 560;        // average width of a 13 px legend character
+  var MIN_BAND_PX = 6;          // a 7-day band on a three-year axis must still be seen
+  var CHAR_PX = 7.6;            // average width of a 13 px legend character
+  var MAX_MAP_PX = 560;         // the map's height at most, on wide screens
+  var PX_PER_PLACE_NAME = 130;  // map width per place name written on it
 
   // Plotly never wraps a legend entry: a long one is cut off at the chart's edge. Break names
   // at spaces so every entry fits the width the legend has (symbol and padding take ~50 px).
@@ -73,6 +74,12 @@
     }
     layout.height = Math.round(mapHeight) + (margin.b || 0) + (margin.t || 0);
     element.style.minHeight = "0";
+    // Place names come busiest first; a narrow map keeps only as many as it has room for.
+    var room = Math.max(2, Math.floor(element.clientWidth / PX_PER_PLACE_NAME));
+    figure.data.forEach(function (trace) {
+      if (trace.mode !== "text" || !trace.text || trace.text.length <= room) { return; }
+      ["lat", "lon", "text"].forEach(function (key) { trace[key] = trace[key].slice(0, room); });
+    });
   }
 
   // Bands narrower than a few pixels (a week on a long axis) are widened around their middle.

@@ -14,11 +14,10 @@ from tracker.main.records import chart_or_404
 from tracker.models.base import PAM_STATUS_LABELS
 from tracker.security import embeddable
 from tracker.services.dashboard.chart import Chart, DashboardParams
-from tracker.services.dashboard.compare import side_label
 from tracker.services.figures import pace
 from tracker.services.figures.citation import Citation, citation_key
 from tracker.services.figures.progress import Progress
-from tracker.services.figures.wording import honest_percent, long_date
+from tracker.services.figures.wording import honest_percent, long_date, side_label
 
 
 def fixed_args(params: DashboardParams, retrieved: date) -> dict[str, Any]:

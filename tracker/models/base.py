@@ -42,6 +42,9 @@ DATE_PRECISION = ("day", "week", "month")
 CLAIM_STANCES = ("claimed", "denied")
 ROLES = ("researcher", "admin")
 PAM_STATUS_LABELS = {0: "not initiated", 1: "minimal", 2: "intermediate", 3: "full"}
+# ACLED's time_precision and geo_precision scales, in words.
+TIME_PRECISION_LABELS = {1: "exact day", 2: "within a week", 3: "within a month"}
+GEO_PRECISION_LABELS = {1: "the place itself", 2: "near it", 3: "province"}
 
 ACLED_EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": (

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.models.base import (
     COMMITMENT_KINDS,
     PARTY_KINDS,
+    REVIEW_STATUS,
     Base,
     ReviewedMixin,
     TimestampMixin,
@@ -195,8 +196,14 @@ class Commitment(ReviewedMixin, Base):
         return f"<Commitment {self.key}>"
 
 
-class CommitmentStatusChange(TimestampMixin, Base):
-    """A dated, sourced Peace Accords Matrix status (0-3) of a non-countable term."""
+class CommitmentStatusChange(ReviewedMixin, Base):
+    """A dated, sourced Peace Accords Matrix status (0-3) of a non-countable term.
+
+    It moves a public figure (the agreement's implementation score), so it is reviewed like
+    the other records. Its ``status`` attribute is the review status, as on every reviewed
+    record; the PAM value is ``pam_status``. In the table (and in bundles) the PAM value keeps
+    the column name ``status`` and the review status is ``review_status``.
+    """
 
     __tablename__ = "commitment_status_changes"
     __table_args__ = (CheckConstraint("status BETWEEN 0 AND 3", name="pam_scale"),)
@@ -206,9 +213,14 @@ class CommitmentStatusChange(TimestampMixin, Base):
         ForeignKey("commitments.id", ondelete="CASCADE"), nullable=False
     )
     changed_on: Mapped[date] = mapped_column(Date, nullable=False)
-    status: Mapped[int] = mapped_column(Integer, nullable=False)
+    pam_status: Mapped[int] = mapped_column("status", Integer, nullable=False)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(
+        "review_status",
+        vocabulary("review_status", REVIEW_STATUS),
+        nullable=False,
+        default="under_review",
+    )
 
     commitment: Mapped[Commitment] = relationship(back_populates="status_changes")
     sources: Mapped[list[Source]] = relationship(

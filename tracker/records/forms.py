@@ -27,8 +27,10 @@ from tracker.models.base import (
     ACLED_EVENT_TYPES,
     COMMITMENT_KINDS,
     DATE_PRECISION,
+    GEO_PRECISION_LABELS,
     PAM_STATUS_LABELS,
     PARTY_KINDS,
+    TIME_PRECISION_LABELS,
     VERIFICATION,
 )
 
@@ -148,7 +150,7 @@ class ViolenceForm(SourcesMixin, RecordForm):
     event_id_cnty = StringField("Event id (optional, e.g. an ACLED id)")
     event_date = date_field("Date of the event")
     time_precision = select(
-        "Date precision", [(1, "1: exact day"), (2, "2: within a week"), (3, "3: within a month")]
+        "Date precision", [(k, f"{k}: {v}") for k, v in TIME_PRECISION_LABELS.items()]
     )
     event_type = select("Event type", [("", "Choose an event type"), *event_choices()])
     sub_event_type = SelectField(
@@ -166,7 +168,7 @@ class ViolenceForm(SourcesMixin, RecordForm):
     longitude = StringField("Longitude", render_kw={"inputmode": "decimal"})
     geo_precision = select(
         "Place precision",
-        [("", "unknown"), (1, "1: the place itself"), (2, "2: near it"), (3, "3: province")],
+        [("", "unknown"), *((k, f"{k}: {v}") for k, v in GEO_PRECISION_LABELS.items())],
     )
     fatalities = StringField("Fatalities (best estimate)", render_kw=NUMBER)
     fatalities_low = StringField("Fatalities, low estimate", render_kw=NUMBER)
@@ -269,12 +271,12 @@ class CommitmentForm(RecordForm):
 class StatusChangeForm(SourcesMixin, RecordForm):
     commitment_id = select("Commitment (not countable)")
     changed_on = date_field("Date of the change")
-    status = select(
+    pam_status = select(
         "Implementation status",
         [("", "Choose a status")] + [(k, f"{k}: {v}") for k, v in PAM_STATUS_LABELS.items()],
     )
     notes = TextAreaField("Notes")
-    layout = (("Status", ("commitment_id", "changed_on", "status", "notes")),)
+    layout = (("Status", ("commitment_id", "changed_on", "pam_status", "notes")),)
     hints = {"changed_on": DATE_HINT}
 
 

@@ -27,6 +27,7 @@ from tracker.services.dashboard.violence import build_map, build_riv, build_viol
 from tracker.services.figures import pace, ratio, score, violence, wording
 from tracker.services.figures.progress import PUBLIC, implementation_score, pam_status
 from tracker.services.figures.public import is_visible_commitment
+from tracker.services.figures.wording import side_label
 from tracker.services.interchange.csvfile import csv_lines
 
 
@@ -45,7 +46,7 @@ def build_progress(board: Board) -> Chart | None:
                 rows.append(
                     {
                         "commitment_id": commitment.id,
-                        "side": charts.party_label(commitment),
+                        "side": side_label(commitment),
                         "date": point.date,
                         "cumulative": point.cumulative,
                         "percent": pace_percent(point.cumulative, commitment.target),
@@ -54,7 +55,7 @@ def build_progress(board: Board) -> Chart | None:
                 )
         prefix = "up to " if commitment.target_is_maximum else ""
         parts.append(
-            f"{charts.party_label(commitment)}: {item.achieved:,} of {prefix}"
+            f"{side_label(commitment)}: {item.achieved:,} of {prefix}"
             f"{commitment.target:,} ({wording.percent(item.percent or 0)})"
             f" as of {wording.long_date(item.as_of)}"
         )
@@ -151,13 +152,13 @@ def build_pace(board: Board) -> Chart | None:
         for week in weekly[commitment.id]:
             rows.append(
                 {
-                    "side": charts.party_label(commitment),
+                    "side": side_label(commitment),
                     "week_start": week.week_start,
                     "released": week.released,
                     "cumulative": week.cumulative,
                 }
             )
-        sentences.append(f"{charts.party_label(commitment)}: {pace.projection_sentence(item)}")
+        sentences.append(f"{side_label(commitment)}: {pace.projection_sentence(item)}")
     columns = [
         Column("side", "Side"),
         Column("week_start", "Week starting (Monday)", "date"),

@@ -15,7 +15,7 @@ from tracker.services.dashboard.plot_releases import PALETTE, base_layout, plotl
 from tracker.services.figures import pace
 from tracker.services.figures.progress import progress_for
 from tracker.services.figures.public import published_processes, visible_commitments
-from tracker.services.figures.wording import honest_percent
+from tracker.services.figures.wording import honest_percent, side_label
 
 MAX_CHOSEN = 12
 
@@ -36,14 +36,6 @@ class Choice:
     def label(self) -> str:
         """Plain text: "Afghanistan 2020: Afghan government releases Taliban prisoners"."""
         return f"{self.process.name}: {self.side}"
-
-
-def side_label(commitment: Commitment) -> str:
-    """Who releases whom, in plain text."""
-    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} {commitment.unit}"
-    return f"{obligated}: {commitment.description}"
 
 
 def choices() -> list[Choice]:

@@ -24,7 +24,7 @@ from tracker.services.figures.pace import WeeklyReleases
 from tracker.services.figures.progress import Progress, SeriesPoint
 from tracker.services.figures.ratio import RatioPoint
 from tracker.services.figures.score import ScorePoint
-from tracker.services.figures.wording import long_date
+from tracker.services.figures.wording import long_date, releaser
 
 PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e", "#117a65")
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"}
@@ -35,19 +35,16 @@ def plotly_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def party_label(commitment: Commitment) -> str:
-    """Who releases whom, as plain text: "Afghan government releases Taliban prisoners"."""
-    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    if commitment.beneficiary_party:
-        return f"{obligated} releases {commitment.beneficiary_party.label} prisoners"
-    return f"{obligated}: {commitment.description}"
-
-
 def short_label(commitment: Commitment) -> str:
     """A legend entry short enough for a 360 px screen, escaped for Plotly: "Afghan government
     releases"."""
-    obligated = commitment.obligated_party.label if commitment.obligated_party else "?"
-    return plotly_text(f"{obligated} releases")
+    return plotly_text(releaser(commitment))
+
+
+def shared_unit(commitments: Sequence[Commitment]) -> str:
+    """The unit the terms count in ("prisoners", "detainees"), or "people" when they differ."""
+    units = {c.unit for c in commitments if c.unit}
+    return plotly_text(units.pop()) if len(units) == 1 else "people"
 
 
 def base_layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
@@ -221,7 +218,7 @@ def progress_figure(
         pad = max(7, days_between(start, end) // 20)
         figure.update_xaxes(range=[shift(start, -pad).isoformat(), shift(end, pad).isoformat()])
     figure.update_layout(
-        base_layout("Date", "Cumulative released (people)"),
+        base_layout("Date", f"Cumulative released ({shared_unit(commitments)})"),
         yaxis={"tickformat": ",d"},
     )
     return to_dict(figure)
@@ -289,9 +286,11 @@ def pace_figure(
                     hovertemplate="%{x|%d %b %Y}: %{y:,} (projected cumulative)<extra></extra>",
                 )
             )
-    layout = base_layout("Week starting", "Released per week (people)", barmode="group")
+    unit = shared_unit(commitments)
+    layout = base_layout("Week starting", f"Released per week ({unit})", barmode="group")
     layout["yaxis2"] = {
-        "title": {"text": "Projected cumulative (people)"},
+        "title": {"text": f"Projected cumulative ({unit})"},
+        "tickmode": "auto",  # round ticks of its own, not ones synced to the bars' axis
         "overlaying": "y",
         "side": "right",
         "rangemode": "tozero",

@@ -333,12 +333,15 @@ def map_figure(cells: Sequence[MapCell], grid: float) -> dict[str, Any]:
 
 
 MAP_NAMED_PLACES = 8
+MAP_LABEL_ROWS = 16  # a name: about 1/16 of the map high, 3/16 wide
 MAP_MIN_SPAN_DEGREES = 8.0
 MAP_ASPECT_RANGE = (0.5, 0.75)
 
 
 def places_to_name(cells: Sequence[MapCell]) -> list[MapCell]:
-    """The places with the most events (one cell per location), named on the map."""
+    """The places with the most events (one cell per location), named on the map, leaving out a
+    place whose name would sit on a busier one's: names are wide, so the gap kept is wider
+    across (longitude) than up and down (latitude)."""
     by_place: dict[tuple[float, float], MapCell] = {}
     events: dict[tuple[float, float], int] = {}
     for cell in cells:
@@ -346,7 +349,19 @@ def places_to_name(cells: Sequence[MapCell]) -> list[MapCell]:
         events[key] = events.get(key, 0) + cell.events
         by_place.setdefault(key, cell)
     ranked = sorted(by_place, key=lambda key: (-events[key], by_place[key].location))
-    return [by_place[key] for key in ranked[:MAP_NAMED_PLACES]]
+    span = max(
+        max(lat for lat, _ in ranked) - min(lat for lat, _ in ranked),
+        max(lon for _, lon in ranked) - min(lon for _, lon in ranked),
+        MAP_MIN_SPAN_DEGREES,
+    )
+    gap_lat, gap_lon = span / MAP_LABEL_ROWS, span * 3 / MAP_LABEL_ROWS
+    named: list[tuple[float, float]] = []
+    for lat, lon in ranked:
+        if len(named) == MAP_NAMED_PLACES:
+            break
+        if all(abs(lat - a) >= gap_lat or abs(lon - b) >= gap_lon for a, b in named):
+            named.append((lat, lon))
+    return [by_place[key] for key in named]
 
 
 def mercator_y(latitude: float) -> float:

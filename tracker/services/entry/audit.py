@@ -134,14 +134,15 @@ def _column_changes(obj, created: bool) -> dict[str, dict[str, Any]]:
 
 
 def claim_snapshot(report) -> list[dict[str, Any]]:
-    """A violence report's claims as JSON-safe dicts, in order: what its audit events carry."""
+    """A violence report's claims as JSON-safe dicts, in order: what its audit events carry
+    (every source of each claim; events before this kept only the first, as one URL)."""
     return [
         {
             "actor": claim.actor,
             "stance": claim.stance,
             "stated_on": jsonable(claim.stated_on),
             "notes": claim.notes or "",
-            "source_url": claim.sources[0].url if claim.sources else None,
+            "source_url": [source.url for source in claim.sources],
         }
         for claim in report.claims
     ]

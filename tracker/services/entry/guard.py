@@ -128,10 +128,36 @@ def changes_become_revisions(session: Session, user_id: int | None, batch: str =
             session.info["revise_public"] = saved
 
 
+def _changed_fields(kind: Any, record: Any) -> set[str]:
+    """The names, as a revision keeps them, of the fields a write changed in memory."""
+    state = inspect(record)
+    kept = {*kind.parsers, *revisions.extra_columns(kind)}
+    names = {
+        attr.key
+        for attr in state.mapper.column_attrs
+        if attr.key in kept
+        and state.attrs[attr.key].history.added
+        and list(state.attrs[attr.key].history.added) != list(state.attrs[attr.key].history.deleted)
+    }
+    for name in ("sources", "claims", *kind.relations):
+        if name in state.mapper.relationships:
+            history = state.attrs[name].history
+            if history.added or history.deleted:
+                names.add(name)
+    return names
+
+
 def _divert(session: Session, record: Any, user_id: int | None, batch: str) -> None:
-    """Move a public record's unflushed changes into its pending revision."""
+    """Move a public record's unflushed changes into its pending revision: on top of the
+    revision already waiting, if any, so a researcher's proposed edit is not lost."""
     kind = record_kind(record)
     values = revisions.snapshot(kind, record)
+    waiting = revisions.pending(kind, record.id)
+    if waiting is not None:
+        values = {
+            **waiting.values,
+            **{name: values[name] for name in _changed_fields(kind, record)},
+        }
     claims: list = []
     if kind.claims:
         history = inspect(record).attrs.claims.history
@@ -145,9 +171,21 @@ def _divert(session: Session, record: Any, user_id: int | None, batch: str) -> N
     revisions.propose(kind, record, values, user_id, batch=batch)
 
 
+def _keep_unchanged_public(session: Session) -> None:
+    """An import "as under review" of a published record it does not change leaves it
+    published: there is nothing to review, and the public version is what it was."""
+    for obj in list(session.dirty):
+        if not isinstance(obj, ReviewedMixin) or obj in session.new:
+            continue
+        before, after = _status_change(obj)
+        if (before, after) == ("published", "under_review") and not _content_changed(obj):
+            session.expire(obj, ["status"])
+
+
 def _guard_publications(session: Session, flush_context, instances) -> None:
     if session.info.get("publishing") or not _acting(session):
         return
+    _keep_unchanged_public(session)
     suspects = _changes_public_version(session)
     if not suspects or not review_required():
         return

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Date, select
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Party
+from tracker.models import Agreement, AuditEvent, Commitment, Party, PeaceProcess
+from tracker.models.base import GEO_PRECISION_LABELS, PAM_STATUS_LABELS, TIME_PRECISION_LABELS
 from tracker.services.entry import save as entry
 from tracker.services.entry.audit import audit_context
 from tracker.services.entry.save import Kind, Outcome
@@ -51,6 +52,26 @@ FIELD_LABELS = {
     "admin1": "province (admin1)",
     "admin2": "district (admin2)",
     "stated_on": "date",
+    "obligated_party_id": "obligated party",
+    "beneficiary_party_id": "beneficiary party",
+    "batch": "import batch",
+    "pam_status": "implementation status",
+}
+# Stored codes shown in words.
+VALUE_LABELS: dict[str, dict[Any, str]] = {
+    "time_precision": TIME_PRECISION_LABELS,
+    "geo_precision": GEO_PRECISION_LABELS,
+    "status": {"under_review": "under review"},
+    "pam_status": PAM_STATUS_LABELS,
+    "kind": {"cumulative": "running total", "prisoner_release": "prisoner release"},
+}
+# Ids of other records, shown by name: (model, the attribute that names it).
+REFERENCES: dict[str, tuple[type, str]] = {
+    "process_id": (PeaceProcess, "name"),
+    "agreement_id": (Agreement, "title"),
+    "commitment_id": (Commitment, "description"),
+    "obligated_party_id": (Party, "name"),
+    "beneficiary_party_id": (Party, "name"),
 }
 
 
@@ -96,13 +117,39 @@ def describe_claim(claim: dict) -> str:
     return f"{claim.get('actor')} {claim.get('stance')}" + (f" ({details})" if details else "")
 
 
+def in_words(name: str, value: Any) -> Any:
+    """A stored code or id as a reader knows it: "exact day", "Afghanistan 2020 (no. 1)"."""
+    if value is None or isinstance(value, (list, dict, bool)):
+        return value
+    if name in VALUE_LABELS:
+        return VALUE_LABELS[name].get(value, value)
+    if name in REFERENCES:
+        model, attribute = REFERENCES[name]
+        record = db.session.get(model, value) if isinstance(value, int) else None
+        return f"{getattr(record, attribute)[:80]} (no. {value})" if record else f"no. {value}"
+    return value
+
+
+def field_name(name: str, change: dict) -> str:
+    """The field an audit change is about. Status changes saved before they were reviewed
+    (migration i14) name their PAM value "status"; a review status is never a number."""
+    values = (change.get("before"), change.get("after"))
+    if name == "status" and any(isinstance(value, int) for value in values):
+        return "pam_status"
+    return name
+
+
 def field_changes(event: AuditEvent) -> list[FieldChange]:
-    """The event's changes, lists shown as what was added and removed."""
+    """The event's changes, lists shown as what was added and removed; a field that was blank
+    and stays blank (a new record's empty fields) is left out."""
     rows = []
-    for name, change in sorted(event.changes.items()):
+    for key, change in sorted(event.changes.items()):
+        name = field_name(key, change)
         if name in NOT_SHOWN:
             continue
-        before, after = change.get("before"), change.get("after")
+        before, after = in_words(name, change.get("before")), in_words(name, change.get("after"))
+        if show(before) == show(after) == "–":
+            continue
         if isinstance(before, list) or isinstance(after, list):
             old = [show(item) for item in before or []]
             new = [show(item) for item in after or []]
@@ -140,7 +187,7 @@ def state_after(events: list[AuditEvent], event_id: int) -> dict[str, Any] | Non
                 return None  # a proposal is not a stored version of the record
             continue
         for name, change in event.changes.items():
-            state[name] = change.get("after")
+            state[field_name(name, change)] = change.get("after")
         if event.id == event_id:
             return state
     return None
@@ -167,7 +214,19 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
             {"url": url, "publisher": current[url].publisher if url in current else "", "title": ""}
             for url in state.get("sources") or []
         ]
-    if kind.claims:
+    if kind.claims and "claims" not in state:
+        # No event recorded the claims (imports write them without one): they stay as they are.
+        clean["claims"] = [
+            {
+                "actor": claim.actor,
+                "stance": claim.stance,
+                "date": claim.stated_on,
+                "notes": claim.notes or "",
+                "source_url": [source.url for source in claim.sources],
+            }
+            for claim in record.claims
+        ]
+    elif kind.claims:
         # Audit snapshots (audit.claim_snapshot) -> claims shaped by the claim rules.
         clean["claims"] = [
             {
@@ -175,7 +234,7 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
                 "stance": claim.get("stance"),
                 "date": _parse_date(claim.get("stated_on")),
                 "notes": claim.get("notes") or "",
-                "source_url": [claim["source_url"]] if claim.get("source_url") else [],
+                "source_url": _urls(claim.get("source_url")),
             }
             for claim in state.get("claims") or []
         ]
@@ -186,6 +245,13 @@ def restorable_values(kind: Kind, record: Any, state: dict[str, Any]) -> dict[st
         )
         clean[name] = [party.id for party in parties]
     return clean
+
+
+def _urls(value: Any) -> list[str]:
+    """A claim's source URLs as an audit snapshot keeps them: one URL, a list, or none."""
+    if isinstance(value, list):
+        return [url for url in value if url]
+    return [value] if value else []
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -107,7 +107,6 @@ KINDS: dict[str, Kind] = {
             CommitmentStatusChange,
             {"commitment_id": reference(Commitment), **STATUS_CHANGE_FIELDS},
             check_status_change,
-            editable=False,
         ),
         Kind(
             "milestone",

@@ -17,7 +17,7 @@ from sqlalchemy import Date, select
 from tracker.extensions import db
 from tracker.models import AuditEvent, Revision
 from tracker.models.base import utcnow
-from tracker.services.entry.audit import _current_user, _label, jsonable
+from tracker.services.entry.audit import IGNORED, _current_user, _label, jsonable
 
 # Statuses of records that have had a reviewed, public life: changes to them are revisions.
 REVIEWED_LIFE = ("published", "archived")
@@ -42,6 +42,21 @@ def pending_for(kind: Any, record_ids: list[int]) -> dict[int, Revision]:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def extra_columns(kind: Any) -> list[str]:
+    """Columns of content no form edits (ACLED's kept columns, the source as named, a PA-X id):
+    imports write them, so a revision carries them too, or publishing would drop them."""
+    skipped = {"id", "status", "created_by_id", *IGNORED}
+    return [
+        attr.key
+        for attr in kind.model.__mapper__.column_attrs
+        if attr.key not in kind.parsers and attr.key not in skipped
+    ]
+
+
+def _with_extras(kind: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, **{name: _json(getattr(record, name)) for name in extra_columns(kind)}}
 
 
 def to_json(kind: Any, clean: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +92,17 @@ def from_json(kind: Any, values: dict[str, Any]) -> dict[str, Any]:
         ]
     for name in kind.relations:
         clean[name] = list(values.get(name) or [])
+    for name in extra_columns(kind):
+        if name in values:
+            clean[name] = _from_json_value(kind, name, values[name])
     return clean
+
+
+def _from_json_value(kind: Any, name: str, value: Any) -> Any:
+    column = kind.model.__table__.columns.get(name)
+    if value is not None and column is not None and isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
 
 
 def snapshot(kind: Any, record: Any) -> dict[str, Any]:
@@ -101,7 +126,7 @@ def snapshot(kind: Any, record: Any) -> dict[str, Any]:
         ]
     for name in kind.relations:
         values[name] = [item.id for item in getattr(record, name)]
-    return values
+    return _with_extras(kind, record, values)
 
 
 def comparable(kind: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +173,8 @@ def propose(
     """
     revision = pending(kind, record.id)
     before = revision.values if revision is not None else snapshot(kind, record)
+    # A form proposes no extra columns: those an import proposed earlier stay proposed.
+    values = {**{n: before[n] for n in extra_columns(kind) if n in before}, **values}
     before_status = revision.status if revision is not None else record.status
     wanted_status = status or before_status
     if revision is None:

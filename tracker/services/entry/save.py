@@ -109,8 +109,8 @@ def parse_sources(rows: list[Mapping[str, Any]], prefix: str = "sources") -> tup
             errors[f"{prefix}-{index}-url"] = f"Source URL {error}"
             continue
         try:
-            publisher = fields.text(200)(values["publisher"])
-            title = fields.text(fields.MAX_TITLE)(values["title"])
+            publisher = fields.publisher(values["publisher"])
+            title = fields.source_title(values["title"])
         except fields.FieldError as error:
             errors[f"{prefix}-{index}-title"] = f"Source details {error}"
             continue
@@ -171,6 +171,9 @@ def apply(kind: Kind, record: Any, clean: Mapping[str, Any]) -> None:
             record.sources = sources
     if kind.claims:
         write_claims(record, clean["claims"])
+    for name in revisions.extra_columns(kind):
+        if name in clean and getattr(record, name, None) != clean[name]:
+            setattr(record, name, clean[name])
 
 
 def write_claims(report: Any, rows: list[Mapping[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""What a process's Atom feed lists: records newly published and status changes, newest first.
+"""What a process's Atom feed lists: records newly published (status changes too), newest first.
 
 Read from the audit trail (the "publish" events, and records created already published, as
 imports with ``--status published`` do), keeping only records that belong to the process and
@@ -65,9 +65,7 @@ def process_of(record) -> PeaceProcess | None:
 def is_public(record) -> bool:
     """Whether the record is public now (with the terms and agreement above it)."""
     chain = [record]
-    if isinstance(record, CommitmentStatusChange):  # its "status" is the PAM scale, not review
-        chain = [record.commitment, record.commitment.agreement]
-    elif isinstance(record, ReleaseRecord):
+    if isinstance(record, (ReleaseRecord, CommitmentStatusChange)):
         chain += [record.commitment, record.commitment.agreement]
     elif isinstance(record, Commitment):
         chain.append(record.agreement)
@@ -75,14 +73,16 @@ def is_public(record) -> bool:
 
 
 def published_now(event: AuditEvent) -> bool:
-    """A publication: a "publish" event, or a record created or imported published (status
-    changes are never reviewed: their creation is their publication)."""
+    """A publication: a "publish" event, or a record created or imported published."""
     if event.action == "publish":
         return True
     if event.action not in ("create", "import"):
         return False
     status = (event.changes or {}).get("status", {}).get("after")
-    return event.entity_type == "status_change" or status == "published"
+    # Status changes saved before they were reviewed (migration i14) were public from their
+    # creation; their events carry the PAM value (a number) as "status".
+    legacy = event.entity_type == "status_change" and isinstance(status, int)
+    return legacy or status == "published"
 
 
 def describe(record) -> tuple[str, str]:
@@ -100,9 +100,9 @@ def describe(record) -> tuple[str, str]:
             f"By {record.actor1}; {record.fatalities:,} killed. {record.notes or ''}".strip(),
         )
     if isinstance(record, CommitmentStatusChange):
-        label = PAM_STATUS_LABELS.get(record.status, str(record.status))
+        label = PAM_STATUS_LABELS.get(record.pam_status, str(record.pam_status))
         return (
-            f"Status {record.status} ({label}) from {long_date(record.changed_on)}",
+            f"Status {record.pam_status} ({label}) from {long_date(record.changed_on)}",
             f"{record.commitment.description} {record.notes or ''}".strip(),
         )
     if isinstance(record, Milestone):
@@ -113,7 +113,7 @@ def describe(record) -> tuple[str, str]:
 
 
 def feed_entries(process: PeaceProcess, limit: int = FEED_ENTRIES) -> list[FeedEntry]:
-    """The newest publications and status changes of the process, at most ``limit``."""
+    """The newest publications of the process (status changes included), at most ``limit``."""
     events = db.session.scalars(
         select(AuditEvent)
         .where(

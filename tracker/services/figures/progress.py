@@ -234,16 +234,18 @@ def pam_status(
 ) -> int:
     """A commitment's Peace Accords Matrix status (0-3) on a date.
 
-    Countable terms follow from progress; the others take the latest dated status change.
+    Countable terms follow from progress; the others take the latest dated status change
+    with one of the review ``statuses`` (the public figure: published ones only).
     """
     if commitment.is_countable:
         progress = progress or commitment_progress(commitment, statuses)
         return status_from_percent(percent_of(value_on(progress.series, on), commitment.target))
     latest = db.session.scalar(
-        select(CommitmentStatusChange.status)
+        select(CommitmentStatusChange.pam_status)
         .where(
             CommitmentStatusChange.commitment_id == commitment.id,
             CommitmentStatusChange.changed_on <= on,
+            CommitmentStatusChange.status.in_(statuses),
         )
         .order_by(CommitmentStatusChange.changed_on.desc(), CommitmentStatusChange.id.desc())
         .limit(1)

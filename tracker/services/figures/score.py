@@ -42,5 +42,7 @@ def score_dates(agreement: Agreement, statuses: Sequence[str] = PUBLIC) -> list[
     for item in progress.values():
         dates.update(point.date for point in item.series)
     for commitment in commitments:
-        dates.update(change.changed_on for change in commitment.status_changes)
+        dates.update(
+            change.changed_on for change in commitment.status_changes if change.status in statuses
+        )
     return sorted(dates)

@@ -58,19 +58,21 @@ def apply_filters(query: Select, filters: ViolenceFilter) -> Select:
 
 def actor_condition(actor: str, role: str | None):
     """SQL: the report involves ``actor`` (part of a name, any case) in ``role``."""
-    pattern = f"%{actor.lower()}%"
+    # The actor is text, not a pattern: % and _ typed by a viewer match themselves.
+    literal = actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal}%"
 
     def stated(stance: str):
         claims = select(Claim.violence_report_id).where(
-            Claim.stance == stance, func.lower(Claim.actor).like(pattern)
+            Claim.stance == stance, func.lower(Claim.actor).like(pattern, escape="\\")
         )
         return ViolenceReport.id.in_(claims)
 
     conditions = {
-        "perpetrator": func.lower(ViolenceReport.actor1).like(pattern)
-        | func.lower(ViolenceReport.assoc_actor_1).like(pattern),
-        "target": func.lower(ViolenceReport.actor2).like(pattern)
-        | func.lower(ViolenceReport.assoc_actor_2).like(pattern),
+        "perpetrator": func.lower(ViolenceReport.actor1).like(pattern, escape="\\")
+        | func.lower(ViolenceReport.assoc_actor_1).like(pattern, escape="\\"),
+        "target": func.lower(ViolenceReport.actor2).like(pattern, escape="\\")
+        | func.lower(ViolenceReport.assoc_actor_2).like(pattern, escape="\\"),
         "claimed": stated("claimed"),
         "denied": stated("denied"),
     }

@@ -38,3 +38,22 @@ def honest_percent(value: float, digits: int | None = None) -> str:
     while shown < 3 and value not in (0, 100) and round(value, shown) in (0, 100):
         shown += 1
     return f"{value:,.{shown}f}\u00a0%"  # no-break space: "104" and "%" stay on one line
+
+
+def side_label(commitment) -> str:
+    """Who releases whom, in plain text: "Afghan government releases Taliban prisoners"; for an
+    exchange that binds no one party, "The parties release detainees"."""
+    unit = commitment.unit or "people"
+    if commitment.obligated_party is None:
+        return f"The parties release {unit}"
+    obligated = commitment.obligated_party.label
+    if commitment.beneficiary_party is not None:
+        return f"{obligated} releases {commitment.beneficiary_party.label} {unit}"
+    return f"{obligated} releases {unit}"
+
+
+def releaser(commitment) -> str:
+    """Who releases, short enough for a legend on a 360 px screen: "Afghan government releases"."""
+    if commitment.obligated_party is None:
+        return "The parties release"
+    return f"{commitment.obligated_party.label} releases"

@@ -103,7 +103,8 @@ def export_bundle(process: PeaceProcess, statuses: Sequence[str] = ALL_STATUSES)
 def _agreement(
     agreement: Agreement, statuses: Sequence[str], note_sources: Callable[[Sequence[Source]], None]
 ) -> dict[str, Any]:
-    """One agreement with its commitments and their release records of ``statuses``."""
+    """One agreement with its commitments, their release records and status changes of
+    ``statuses``."""
     note_sources(agreement.sources)
     commitments = []
     for commitment in agreement.commitments:
@@ -119,7 +120,9 @@ def _agreement(
         ).all()
         for record in releases:
             note_sources(record.sources)
-        for change in commitment.status_changes:
+        # Status changes move the public score: a viewer's bundle holds the published ones only.
+        changes = [c for c in commitment.status_changes if c.status in statuses]
+        for change in changes:
             note_sources(change.sources)
-        commitments.append(commitment_to_dict(commitment, releases))
+        commitments.append(commitment_to_dict(commitment, releases, changes))
     return agreement_to_dict(agreement, commitments)

@@ -3,7 +3,9 @@
 The field parsers and cross-field rules are those of the forms and the CSV imports
 (:mod:`tracker.services.rules.kinds`, :mod:`tracker.services.rules.fields`), so a value is
 accepted or refused with the same message wherever it comes from. Every error names its JSON
-path, such as ``agreements[0].commitments[1].releases[3].count``.
+path, such as ``agreements[0].commitments[1].releases[3].count``. Every string of the document,
+read by a parser or not, is held to the character rule of the request edge and the CSV readers
+(:mod:`tracker.services.rules.characters`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tracker.services.interchange.kept_columns import parse_kept
 from tracker.services.interchange.writers import claims_from_lists
 from tracker.services.rules import fields as F
 from tracker.services.rules import kinds as K
+from tracker.services.rules.characters import json_strings, unstorable_character
 
 # Milestones and status changes cite their sources by URL (``;``-separated or a list).
 _SOURCE_URLS: dict[str, Callable[[Any], Any]] = {"source_url": F.url_list}
@@ -81,12 +84,16 @@ class Validator:
             self.error(path, f"{value!r} appears twice")
         seen.add(value)
 
-    def status_of(self, raw: Any) -> str:
-        """The review status a record gets: the option, else its own, else under review."""
+    def status_of(self, raw: Any, key: str = "status") -> str:
+        """The review status a record gets: the option, else its own, else under review.
+
+        ``key`` names the record's own review status (``review_status`` in a status history,
+        whose ``status`` is the PAM value).
+        """
         if self.status:
             return self.status
         try:
-            return F.choice(REVIEW_STATUS, "under_review")(raw.get("status"))
+            return F.choice(REVIEW_STATUS, "under_review")(raw.get(key))
         except F.FieldError:
             return "under_review"
 
@@ -107,6 +114,10 @@ def clean_bundle(doc: Any, status: str | None = None) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise BundleError([("$", "the bundle must be a JSON object")])
     v = Validator(status)
+    for path, value, is_name in json_strings(doc):
+        if problem := unstorable_character(value):
+            what = "a field name here holds" if is_name else "holds"
+            v.error(path or "$", f"{what} {problem}, which cannot be stored; remove it")
     if doc.get("format") != FORMAT:
         v.error("format", f"must be {FORMAT!r}; got {doc.get('format')!r}")
     process = v.fields(
@@ -183,7 +194,7 @@ def _agreements(v: Validator, raw: Any) -> list[dict]:
         agreement["sources"] = [
             source
             for s_path, s_item in v.objects(item.get("sources"), f"{path}.sources")
-            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.text(200)})).get(
+            if (source := v.fields(s_item, s_path, {"url": F.url, "publisher": F.publisher})).get(
                 "url"
             )
         ]
@@ -203,13 +214,22 @@ def _commitments(v: Validator, agreement: dict, path: str, signed_on) -> list[di
         commitment["status"] = v.status_of(item)
         for role in ("obligated_party", "beneficiary_party"):
             commitment[role] = v.party(item.get(role), f"{c_path}.{role}")
-        commitment["status_history"] = [
-            v.fields(change, h_path, K.STATUS_CHANGE_FIELDS | _SOURCE_URLS, {"changed_on": "date"})
-            for h_path, change in v.objects(item.get("status_history"), f"{c_path}.status_history")
-        ]
+        commitment["status_history"] = _status_history(v, item, c_path)
         commitment["releases"] = _releases(v, item, c_path, commitment.get("kind"))
         commitments.append(commitment)
     return commitments
+
+
+def _status_history(v: Validator, commitment: dict, path: str) -> list[dict]:
+    """A commitment's status changes, by the rules of the status form; in the bundle an
+    entry's ``status`` is the PAM value and ``review_status`` its review status."""
+    history = []
+    names = {"changed_on": "date", "pam_status": "status"}
+    for h_path, item in v.objects(commitment.get("status_history"), f"{path}.status_history"):
+        change = v.fields(item, h_path, K.STATUS_CHANGE_FIELDS | _SOURCE_URLS, names)
+        change["status"] = v.status_of(item, "review_status")
+        history.append(change)
+    return history
 
 
 def _releases(v: Validator, commitment: dict, path: str, kind: str | None) -> list[dict]:

@@ -87,11 +87,11 @@ def _write_commitment(agreement, values, parties, sources, counts) -> None:
     commitment = next((c for c in agreement.commitments if c.key == values["key"]), None)
     commitment = _upsert(commitment, Commitment, values, counts, "commitment", agreement=agreement)
 
-    known = {(c.changed_on, c.status): c for c in commitment.status_changes}
+    known = {(c.changed_on, c.pam_status): c for c in commitment.status_changes}
     for change in history:
         change_values = {**change, "sources": sources.many(change["source_url"])}
         del change_values["source_url"]
-        existing = known.get((change["changed_on"], change["status"]))
+        existing = known.get((change["changed_on"], change["pam_status"]))
         _upsert(
             existing,
             CommitmentStatusChange,

@@ -9,8 +9,7 @@ second import of the same row changes nothing. The caller commits.
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -19,9 +18,12 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Agreement, PeaceProcess
+from tracker.services.interchange import csv_read
 from tracker.services.interchange.bundle import FORMAT, BundleError, ImportCounts
 from tracker.services.interchange.bundle_import import import_bundle
+from tracker.services.interchange.csv_read import CsvImportError, ErrorList
 from tracker.services.interchange.pax_codebook import provision_name
+from tracker.services.rules.characters import unstorable_character
 
 REQUIRED = ("AgtId", "Agt", "Dat", "Part", "GCh")
 FIRST_PROVISION = "GCh"
@@ -51,33 +53,59 @@ class PaxResult:
 
 
 def find_row(stream: BinaryIO, pax_id: int) -> dict[str, str]:
-    """The PA-X row whose ``AgtId`` is ``pax_id``."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    """The PA-X row whose ``AgtId`` is ``pax_id``.
+
+    The whole file is read by the shared CSV reader's rules, whichever row is wanted: a row
+    of the wrong width (often a quote that is not closed, which shifts every row after it) or
+    a cell holding a character no table can store refuses the file, naming line and column.
+    """
+    errors = ErrorList()
     try:
-        reader = csv.DictReader(text)
-        missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
-        if missing:
-            raise PaxError(
-                "this is not a PA-X agreements file (pax_all_agreements_data.csv): it has no "
-                + ", ".join(missing)
-                + " column"
-                + ("s" if len(missing) > 1 else "")
-            )
-        rows = 0
-        for row in reader:
-            rows += 1
-            if row["AgtId"].strip() == str(pax_id):
-                row["_columns"] = reader.fieldnames
-                return row
-    except UnicodeDecodeError as error:
+        csv_read._sniff(stream)
+        with contextlib.closing(csv_read._rows(stream, errors)) as rows:
+            found, count = _scan(rows, str(pax_id), errors)
+    except CsvImportError as error:
+        raise PaxError(_joined(error.lines())) from None
+    if errors:
+        raise PaxError(_joined(CsvImportError(errors.errors, errors.more).lines()))
+    if found is None:
+        raise PaxError(f"no agreement with AgtId {pax_id} among the file's {count:,} agreements")
+    return found
+
+
+def _scan(rows, pax_id: str, errors: ErrorList) -> tuple[dict[str, str] | None, int]:
+    """(the row of ``pax_id`` or None, how many rows) after checking the header and every row."""
+    first = next(rows, None)
+    if first is None:
+        errors.raise_if_any()
+        raise PaxError("the file is empty")
+    names = [name.strip() for name in first[1]]
+    missing = [name for name in REQUIRED if name not in names]
+    if missing:
         raise PaxError(
-            f"the file is not UTF-8 text ({error.reason}); save it as CSV UTF-8"
-        ) from None
-    except csv.Error as error:
-        raise PaxError(f"the CSV cannot be read near line {reader.line_num}: {error}") from None
-    finally:
-        text.detach()
-    raise PaxError(f"no agreement with AgtId {pax_id} among the file's {rows:,} agreements")
+            "this is not a PA-X agreements file (pax_all_agreements_data.csv): it has no "
+            + ", ".join(missing)
+            + " column"
+            + ("s" if len(missing) > 1 else "")
+        )
+    for name in names:
+        if problem := unstorable_character(name):
+            errors.add(1, "", f"a column name holds {problem}, which cannot be stored; remove it")
+    found, count = None, 0
+    for _, cells in csv_read.rows_as_wide_as_header(rows, names, errors):
+        count += 1
+        row = dict(zip(names, cells, strict=True))
+        if found is None and row["AgtId"].strip() == pax_id:
+            found = {**row, "_columns": names}
+    return found, count
+
+
+def _joined(lines: list[str], most: int = 10) -> str:
+    """Errors in one message: the first ``most``, then how many more."""
+    shown = lines[:most]
+    if len(lines) > most:
+        shown.append(f"... and {len(lines) - most} more")
+    return "; ".join(shown)
 
 
 def _lines(cell: str) -> list[str]:

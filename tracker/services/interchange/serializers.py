@@ -13,6 +13,7 @@ from typing import Any
 from tracker.models import (
     Agreement,
     Commitment,
+    CommitmentStatusChange,
     Milestone,
     Party,
     PeaceProcess,
@@ -28,9 +29,21 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _in_id_order(sources: Sequence[Source]) -> list[Source]:
+    """Sources in the order the database gives them (by id), also for a list still in the
+    order it was first assigned."""
+    return sorted(sources, key=lambda source: (source.id is None, source.id or 0))
+
+
 def source_refs(sources: Sequence[Source]) -> str:
-    """Sources as the CSV formats refer to them: urls separated by ";"."""
-    return ";".join(source.url for source in sources)
+    """Sources as the CSV formats refer to them: urls separated by ";", in id order."""
+    return ";".join(source.url for source in _in_id_order(sources))
+
+
+def publisher_refs(sources: Sequence[Source]) -> str:
+    """The publishers of :func:`source_refs`'s sources, place by place: a source with no
+    publisher keeps its (blank) place, so each name stays with its URL."""
+    return ";".join(source.publisher for source in _in_id_order(sources))
 
 
 def party_name(party: Party | None) -> str | None:
@@ -50,7 +63,7 @@ def release_to_dict(record: ReleaseRecord) -> dict[str, Any]:
         "location": record.location,
         "verification": record.verification,
         "source_url": source_refs(record.sources),
-        "source_name": ";".join(source.publisher for source in record.sources),
+        "source_name": publisher_refs(record.sources),
         "notes": record.notes,
         "status": record.status,
     }
@@ -112,9 +125,10 @@ def status_change_to_dict(change) -> dict[str, Any]:
     """One dated implementation status of a commitment, as the bundle holds it."""
     return {
         "date": change.changed_on.isoformat(),
-        "status": change.status,
+        "status": change.pam_status,
         "notes": change.notes,
         "source_url": source_refs(change.sources),
+        "review_status": change.status,
     }
 
 
@@ -137,12 +151,16 @@ def commitment_terms(commitment: Commitment) -> dict[str, Any]:
     }
 
 
-def commitment_to_dict(commitment: Commitment, releases: Sequence[ReleaseRecord]) -> dict[str, Any]:
+def commitment_to_dict(
+    commitment: Commitment,
+    releases: Sequence[ReleaseRecord],
+    status_changes: Sequence[CommitmentStatusChange],
+) -> dict[str, Any]:
     """A commitment as the bundle holds it, with its status history and release records."""
     return {
         **commitment_terms(commitment),
         "status": commitment.status,
-        "status_history": [status_change_to_dict(c) for c in commitment.status_changes],
+        "status_history": [status_change_to_dict(c) for c in status_changes],
         "releases": [release_to_dict(record) for record in releases],
     }
 

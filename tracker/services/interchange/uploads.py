@@ -172,6 +172,7 @@ def run_pending(
                 db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
     except PublicationRefusedError as error:
         db.session.rollback()
+        release_run(pending_id)  # refused as a whole: the upload may be previewed again
         raise CsvImportError([RowError(1, "status", str(error))]) from None
     except Exception:
         db.session.rollback()

@@ -24,6 +24,8 @@ from tracker.models.base import (
 MAX_NOTES = 10_000
 MAX_NAME = 300
 MAX_URL = 2000
+# A source's publisher: the width of ``sources.publisher``.
+MAX_PUBLISHER = 200
 # A source's title: long enough for any headline or report title (bundles have always taken 2000).
 MAX_TITLE = 2000
 ACLED_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
@@ -226,6 +228,50 @@ def url(value: Any) -> str:
     return value
 
 
+def publisher(value: Any) -> str:
+    """A source's publisher, as short as its column; blank gives ""."""
+    return text(MAX_PUBLISHER)(value)
+
+
+def source_title(value: Any) -> str:
+    """A source's title; blank gives ""."""
+    return text(MAX_TITLE)(value)
+
+
+def publisher_list(value: Any) -> list[str]:
+    """Publishers separated by ``;`` (a JSON list is accepted too), one per URL of
+    ``source_url`` in the same place: a blank keeps its place, so ``;UNAMA`` names no publisher
+    for the first URL and UNAMA for the second."""
+    if is_blank(value):
+        return []
+    items = value if isinstance(value, list) else str(value).split(";")
+    names = []
+    for number, item in enumerate(items, start=1):
+        try:
+            names.append(publisher(item))
+        except FieldError as error:
+            if len(items) == 1:
+                raise
+            raise FieldError(f"publisher {number} of {len(items)} {error}") from None
+    return names
+
+
+def publishers_by_url(raw_urls: Any, urls: list[str], names: list[str]) -> list[str]:
+    """``names`` (by place in the raw ``source_url`` list) paired with the clean ``urls``.
+
+    ``url_list`` drops blank places and repeated URLs; a URL keeps the first publisher
+    named for it.
+    """
+    if not names or is_blank(raw_urls):
+        return [""] * len(urls)
+    places = raw_urls if isinstance(raw_urls, list) else str(raw_urls).split(";")
+    named: dict[str, str] = {}
+    for place, raw in enumerate(places[: len(names)]):
+        if isinstance(raw, str) and names[place] and not named.get(raw.strip()):
+            named[raw.strip()] = names[place]
+    return [named.get(url, "") for url in urls]
+
+
 def split_list(value: Any) -> list[str]:
     """Values separated by ``;`` (a JSON list is accepted too); blanks dropped."""
     if is_blank(value):
@@ -292,7 +338,7 @@ RELEASE_FIELDS = {
     "location": text(200),
     "verification": choice(VERIFICATION, "reported"),
     "source_url": url_list,
-    "source_name": split_list,
+    "source_name": publisher_list,
     "notes": text(MAX_NOTES),
 }
 
@@ -300,6 +346,10 @@ RELEASE_FIELDS = {
 def parse_release(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate a release record given by its CSV field names."""
     clean, errors = parse_fields(raw, RELEASE_FIELDS)
+    if "source_url" in clean and "source_name" in clean:
+        clean["source_name"] = publishers_by_url(
+            raw.get("source_url"), clean["source_url"], clean["source_name"]
+        )
     if not errors:
         errors.update(
             check_range(

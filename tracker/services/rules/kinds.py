@@ -254,7 +254,8 @@ COMMITMENT_FIELDS = {
 }
 STATUS_CHANGE_FIELDS = {
     "changed_on": fields.parse_date,
-    "status": status_scale,
+    # The PAM value (0-3); a status change's own ``status`` is its review status.
+    "pam_status": status_scale,
     "notes": fields.text(fields.MAX_NOTES),
 }
 MILESTONE_FIELDS = {
@@ -265,8 +266,8 @@ MILESTONE_FIELDS = {
 }
 SOURCE_FIELDS = {
     "url": fields.url,
-    "publisher": fields.text(200),
-    "title": fields.text(fields.MAX_TITLE),
+    "publisher": fields.publisher,
+    "title": fields.source_title,
     "published_on": fields.optional_date,
     "accessed_on": fields.optional_date,
 }
