@@ -114,6 +114,9 @@ def test_summary_takes_the_filters(client, acled):
         ("from=2020-13-01", "from"),
         ("to=April", "to"),
         ("event_type=Skirmish", "event_type"),
+        # The document lists these parameters' values; a blank is none of them.
+        ("event_type=", "event_type"),
+        ("actor_role=", "actor_role"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(client, acled, query, name):

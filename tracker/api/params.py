@@ -7,7 +7,7 @@ import re
 from flask import current_app, request
 
 from tracker.models.base import ACLED_EVENT_TYPES, MAX_ID  # noqa: F401 - for openapi
-from tracker.services.figures.violence import ViolenceFilter
+from tracker.services.figures.violence import ACTOR_ROLES, ViolenceFilter
 from tracker.services.rules.filters import DEFAULT_INTERVAL, BadFilterError, filters_from_request
 
 MAX_PAGE = 1_000_000
@@ -33,6 +33,11 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
 
 def violence_filter() -> ViolenceFilter:
     """``from``, ``to``, ``event_type`` (repeatable) and ``actor`` as a ViolenceFilter."""
+    # The document lists the values of these two: a blank one is none of them. (The pages'
+    # forms send blanks for "any"; the filter parser, shared with them, takes blank as no filter.)
+    for name, allowed in (("event_type", ACLED_EVENT_TYPES), ("actor_role", ACTOR_ROLES)):
+        if "" in request.args.getlist(name):
+            raise BadParameterError(name, f"must be one of: {', '.join(allowed)}")
     # A "to" before "from" is an empty range, not an error: the schema cannot say otherwise.
     found = filters_from_request(request.args, ("from", "to", "event_type", "actor", "actor_role"))
     found.raise_first()
