@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 
 from tracker.services.interchange.csv_read import rows_as_wide_as_header
 from tracker.services.interchange.kept_columns import ACLED, DATASETS
@@ -51,6 +52,9 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
 MONTH_NAME_DATE = re.compile(r"(\d{1,2})[-/. ]([A-Za-z]{3,9})[-/. ](\d{2}|\d{4})")
 NUMERIC_DATE = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+# The dates one file's reader remembers: ACLED files repeat each date many times, and a file
+# of all-different dates must not make the memory grow with it.
+DATES_REMEMBERED = 10_000
 RESAVED = (
     "the file looks re-saved by a spreadsheet, which rewrote ACLED's dates; export it again "
     "from ACLED, or format the event_date column as yyyy-mm-dd (2020-04-09) before saving"
@@ -160,6 +164,10 @@ class AcledReader:
             and not (name in ALIASES and ALIASES[name] in names)
         ]
         self.year_index = names.index("year") if "year" in names else None
+        # Decided once per file: which cells a row takes, by the tracker's names.
+        self._names = [name for _, name in self.columns]
+        self._cells = itemgetter(*(index for index, _ in self.columns)) if self.columns else None
+        self._dates: dict[tuple[str, str], tuple[str, bool]] = {}
         self.acled = bool(ACLED_MARKERS & set(names)) and "dataset" not in names
         self.ignored = [name for name in names if name not in wanted and name not in ALIASES]
         if "year" in self.ignored:
@@ -187,7 +195,10 @@ class AcledReader:
 
     def row(self, cells: list[str]) -> dict[str, str]:
         """One row by the tracker's column names, event type mapped (dates not yet)."""
-        row = {name: cells[index] for index, name in self.columns}
+        if len(self.columns) == 1:
+            row = {self._names[0]: self._cells(cells)}
+        else:
+            row = dict(zip(self._names, self._cells(cells) if self._cells else (), strict=True))
         if self.acled:
             row.setdefault("dataset", ACLED)
             row.setdefault("licence", DATASETS[ACLED]["licence"])
@@ -200,7 +211,18 @@ class AcledReader:
     def date(self, row: dict[str, str], cells: list[str]) -> None:
         """Rewrite a spreadsheet's date as yyyy-mm-dd (ValueError when it cannot be read)."""
         year = cells[self.year_index] if self.year_index is not None else ""
-        row["event_date"] = excel_date(row.get("event_date", ""), year, self.order)
+        raw = row.get("event_date", "")
+        known = self._dates.get((raw, year))
+        if known is None:
+            try:
+                known = (excel_date(raw, year, self.order), True)
+            except ValueError as error:
+                known = (str(error), False)
+            if len(self._dates) < DATES_REMEMBERED:
+                self._dates[(raw, year)] = known
+        if not known[1]:
+            raise ValueError(known[0])
+        row["event_date"] = known[0]
 
     def merge(self, first: dict[str, str], other: dict[str, str], line: int) -> str | None:
         """Fold a monadic row into its event; the reason when they cannot be one event."""

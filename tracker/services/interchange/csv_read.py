@@ -24,6 +24,9 @@ MAX_CELL = 64 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 # Export prefixes such cells with an apostrophe (OWASP CSV injection); import removes it.
 NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+# Found in any text that holds a neutralised cell (and in a little more): one search over a
+# row's joined cells tells whether any cell needs undo_neutralisation at all.
+MAYBE_NEUTRALISED = re.compile(r"'[=+\-@\t\r]")
 
 csv.field_size_limit(MAX_CELL)
 
@@ -81,6 +84,15 @@ class ErrorList:
 def undo_neutralisation(cell: str) -> str:
     """Remove the apostrophe an export put before ``=``, ``+``, ``-``, ``@``, tab or CR."""
     return cell[1:] if NEUTRALISED.match(cell) else cell
+
+
+def undo_neutralisation_of_row(row: dict[str, str]) -> dict[str, str]:
+    """``row`` with :func:`undo_neutralisation` applied to each cell; ``row`` itself when no
+    cell needs it, told by one search over the joined cells instead of one per cell."""
+    joined = "".join(row.values())
+    if "'" not in joined or MAYBE_NEUTRALISED.search(joined) is None:
+        return row
+    return {name: undo_neutralisation(cell) for name, cell in row.items()}
 
 
 def _column_at(head: str, line: int, offset: int) -> str:
@@ -207,15 +219,13 @@ def rows_as_wide_as_header(
                 "(a stray comma, or a quote that is not closed?)",
             )
             continue
-        unstorable = [
-            (name, problem)
-            for name, cell in zip(names, cells, strict=True)
-            if (problem := unstorable_character(cell))
-        ]
-        for name, problem in unstorable:
-            errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
-        if not unstorable:
+        # One search over the whole row: joining cells cannot make or hide such a character.
+        if unstorable_character("".join(cells)) is None:
             yield line, cells
+            continue
+        for name, cell in zip(names, cells, strict=True):
+            if problem := unstorable_character(cell):
+                errors.add(line, name, f"holds {problem}, which cannot be stored; remove it")
 
 
 def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, dict[str, str]]]:

@@ -25,9 +25,9 @@ REQUIRED = ("event_date", "event_type", "actor1", "location", "fatalities")
 COLUMNS = (*F.VIOLENCE_FIELDS, *KEPT_COLUMNS, CLAIMS)
 
 
-def _date_order(stream: BinaryIO) -> DateOrder:
-    """The day-month order of the file's numeric dates (one quick pass, then rewind)."""
-    order = DateOrder()
+def _note_dates(stream: BinaryIO, order: DateOrder) -> None:
+    """Note the day-month order of every numeric date of the file's event_date column."""
+    stream.seek(0)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     try:
         reader = csv.reader(text)
@@ -41,8 +41,28 @@ def _date_order(stream: BinaryIO) -> DateOrder:
         pass  # the import itself names the problem
     finally:
         text.detach()
-        stream.seek(0)
-    return order
+
+
+class _DateOrderOfFile(DateOrder):
+    """The day-month order of the file's numeric dates, read (in a pass of its own over the
+    file) the first time a date needs it: ACLED's own files and ISO dates never do, and the
+    pass costs as much as reading the file's rows."""
+
+    def __init__(self, stream: BinaryIO):
+        super().__init__()
+        self._stream = stream
+        self._read = False
+
+    @property
+    def settled(self) -> str | None:
+        if not self._read:
+            self._read = True
+            position = self._stream.tell()
+            try:
+                _note_dates(self._stream, self)
+            finally:
+                self._stream.seek(position)  # where the import's own reading stands
+        return super().settled
 
 
 def read_violence_rows(
@@ -54,7 +74,7 @@ def read_violence_rows(
     it (the format, old types mapped, monadic rows merged, columns ignored).
     """
     C._sniff(stream)
-    order = _date_order(stream)
+    order = _DateOrderOfFile(stream)
     with contextlib.closing(C._rows(stream, errors)) as rows:
         first = next(rows, None)
         if first is None:
@@ -71,7 +91,7 @@ def read_violence_rows(
         any_row = False
         for line, row in events:
             any_row = True
-            yield line, {name: C.undo_neutralisation(cell) for name, cell in row.items()}
+            yield line, C.undo_neutralisation_of_row(row)
         notes.extend(reader.describe())
     if not any_row and not errors:
         raise C.CsvImportError([C.RowError(2, "", "the file has a header but no rows")])
