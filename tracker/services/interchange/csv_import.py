@@ -34,7 +34,6 @@ from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this
     undo_neutralisation,
 )
 from tracker.services.interchange.guards import OutsideRows
-from tracker.services.interchange.kept_columns import parse_kept
 from tracker.services.interchange.writers import write_release, write_violence
 from tracker.services.rules import fields as F
 from tracker.services.rules.kinds import NOT_A_RELEASE_TERM
@@ -112,16 +111,9 @@ class _Format:
 
 
 def _parse_violence(raw: dict) -> tuple[dict, dict]:
-    """The kind's rules, the kept columns of the source data set, and the claims' details."""
-    report, errors = F.parse_violence(raw)
-    kept, kept_errors = parse_kept(raw)
-    report.update(kept)
-    errors.update(kept_errors)
-    if not errors:
-        report["claims"], problem = violence_formats.claims_of(report, raw)
-        if problem:
-            errors["claims"] = problem
-    return report, errors
+    """The kind's rules, the kept columns of the source data set, and the claims' details
+    (in one pass over the fields: see violence_formats.parse_report)."""
+    return violence_formats.parse_report(raw)
 
 
 def _repeated_violence(report: dict, line: int) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import PeaceProcess, ViolenceReport
 from tracker.services.rules import fields as F
+from tracker.services.rules.remembered import RememberedFields
 
 ACLED = "ACLED"
 UCDP_GED = "UCDP GED"
@@ -61,12 +62,12 @@ KEPT_FIELDS = {
     "licence": F.text(100),
 }
 KEPT_COLUMNS = tuple(KEPT_FIELDS)
+REMEMBERED_KEPT_FIELDS = RememberedFields(KEPT_FIELDS, F.FieldError, optional=KEPT_COLUMNS)
 
 
 def parse_kept(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The kept columns that ``raw`` has (absent ones are left out, so they change nothing)."""
-    present = {name: parser for name, parser in KEPT_FIELDS.items() if name in raw}
-    return F.parse_fields(raw, present)
+    return REMEMBERED_KEPT_FIELDS.parse(raw)
 
 
 def kept_values(report) -> dict[str, Any]:

@@ -16,13 +16,19 @@ from typing import Any, BinaryIO
 
 from tracker.services.interchange import csv_read as C
 from tracker.services.interchange.acled import AcledReader, DateOrder, read_acled
-from tracker.services.interchange.kept_columns import KEPT_COLUMNS
+from tracker.services.interchange.kept_columns import KEPT_COLUMNS, KEPT_FIELDS
 from tracker.services.interchange.ucdp import GedReader, is_ged, read_ged
 from tracker.services.rules import fields as F
+from tracker.services.rules.remembered import RememberedFields
 
 CLAIMS = "claims"
 REQUIRED = ("event_date", "event_type", "actor1", "location", "fatalities")
 COLUMNS = (*F.VIOLENCE_FIELDS, *KEPT_COLUMNS, CLAIMS)
+# A report's fields and the kept columns its row has, parsed in one pass (the two sets of
+# names are apart, so one pass gives what the two gave one after the other).
+REPORT_FIELDS = RememberedFields(
+    {**F.VIOLENCE_FIELDS, **KEPT_FIELDS}, F.FieldError, optional=KEPT_COLUMNS
+)
 
 
 def _note_dates(stream: BinaryIO, order: DateOrder) -> None:
@@ -97,13 +103,32 @@ def read_violence_rows(
         raise C.CsvImportError([C.RowError(2, "", "the file has a header but no rows")])
 
 
+def parse_report(raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A CSV row's report: the kind's rules (fields.parse_violence), the kept columns of the
+    source data set (kept_columns.parse_kept) and the claims' details, with the errors in the
+    order those steps name them."""
+    report, errors = REPORT_FIELDS.parse(raw)
+    kept_errors = {}
+    if errors:
+        kept_errors = {name: errors.pop(name) for name in list(errors) if name in KEPT_FIELDS}
+    F.check_violence(report, errors)
+    errors.update(kept_errors)
+    if not errors:
+        report["claims"], problem = claims_of(report, raw)
+        if problem:
+            errors["claims"] = problem
+    return report, errors
+
+
 def claims_of(report: dict[str, Any], raw: dict[str, str]) -> tuple[list[dict], str | None]:
     """The report's claims: claimed_by/denied_by, with details from the claims column.
 
     Without a claims column, a claim keeps the date, notes and sources it already has.
     """
-    details: dict[tuple[str, str], dict] = {}
     cell = raw.get(CLAIMS, "")
+    if not cell and not report["claimed_by"] and not report["denied_by"]:
+        return [], None  # most reports: nothing claimed, nothing to check
+    details: dict[tuple[str, str], dict] = {}
     if cell and cell.strip():
         try:
             listed = json.loads(cell)

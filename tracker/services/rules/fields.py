@@ -20,6 +20,7 @@ from tracker.models.base import (
     RELEASE_KINDS,
     VERIFICATION,
 )
+from tracker.services.rules.remembered import RememberedFields
 
 MAX_NOTES = 10_000
 MAX_NAME = 300
@@ -405,9 +406,20 @@ VIOLENCE_FIELDS = {
 }
 
 
+# VIOLENCE_FIELDS, remembering the outcome for each text seen: a CSV import asks the same
+# questions row after row.
+REMEMBERED_VIOLENCE_FIELDS = RememberedFields(VIOLENCE_FIELDS, FieldError)
+
+
 def parse_violence(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate a violence report given by its ACLED CSV field names."""
-    clean, errors = parse_fields(raw, VIOLENCE_FIELDS)
+    clean, errors = REMEMBERED_VIOLENCE_FIELDS.parse(raw)
+    check_violence(clean, errors)
+    return clean, errors
+
+
+def check_violence(clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """The rules across a report's fields, added to ``errors`` of its ``clean`` fields."""
     event_type, sub_type = clean.get("event_type"), clean.get("sub_event_type")
     if event_type and sub_type and sub_type not in ACLED_EVENT_TYPES[event_type]:
         errors["sub_event_type"] = (
@@ -416,7 +428,9 @@ def parse_violence(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, st
         )
     if "sub_event_type" in clean and not clean["sub_event_type"]:
         clean["sub_event_type"] = None
-    if "fatalities" in clean:
+    if "fatalities" in clean and (
+        clean.get("fatalities_low") is not None or clean.get("fatalities_high") is not None
+    ):
         errors.update(
             check_range(
                 clean.get("fatalities_low"),
@@ -431,7 +445,6 @@ def parse_violence(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, st
     }:
         missing = "latitude" if clean.get("latitude") is None else "longitude"
         errors[missing] = "latitude and longitude go together: give both or neither"
-    return clean, errors
 
 
 CLAIM_FIELDS = {
