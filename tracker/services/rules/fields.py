@@ -80,14 +80,15 @@ def text(max_length: int) -> Callable[[Any], str]:
     """A parser for free text up to ``max_length`` characters (blank gives "")."""
 
     def parse(value: Any) -> str:
-        if is_blank(value):
+        # One strip for the blank test and the value: the parser runs on every CSV cell.
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > max_length:
+                raise FieldError(f"is {len(value):,} characters long; the limit is {max_length:,}")
+            return value
+        if value is None:
             return ""
-        if not isinstance(value, str):
-            raise FieldError("must be text")
-        value = value.strip()
-        if len(value) > max_length:
-            raise FieldError(f"is {len(value):,} characters long; the limit is {max_length:,}")
-        return value
+        raise FieldError("must be text")
 
     return parse
 
@@ -203,7 +204,7 @@ def coordinate(limit: float) -> Callable[[Any], float | None]:
     """A parser for a latitude (limit 90) or longitude (limit 180)."""
 
     def parse(value: Any) -> float | None:
-        if is_blank(value):
+        if value is None or (isinstance(value, str) and not value.strip()):  # is_blank
             return None
         try:
             number = float(value)
