@@ -85,7 +85,7 @@ def text(max_length: int) -> Callable[[Any], str]:
             value = value.strip()
             if len(value) > max_length:
                 raise FieldError(f"is {len(value):,} characters long; the limit is {max_length:,}")
-            return value
+            return value or ""  # a blank str subclass (Markup) gives "" as is_blank did
         if value is None:
             return ""
         raise FieldError("must be text")
