@@ -165,6 +165,9 @@ class ViolenceReport(EvidenceMixin, Base):
     type_of_violence: Mapped[int | None] = mapped_column(Integer)
     dataset: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
     licence: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    # A hash of the import row the report was last written from (values, sources, claims);
+    # NULL once anything else changes it, so a re-import compares that report for real.
+    fingerprint: Mapped[str | None] = mapped_column(String(32))
 
     process: Mapped[PeaceProcess] = relationship()
     sources: Mapped[list[Source]] = relationship(
