@@ -95,9 +95,8 @@ def _source_ids(urls: set[str], now) -> dict[str, int]:
              "version": 1}
             for url in missing
         ]  # fmt: skip
-        statement = insert(SOURCES).returning(SOURCES.c.id, sort_by_parameter_order=True)
-        created = db.session.execute(statement, rows).scalars().all()
-        ids.update(zip(missing, created, strict=True))
+        statement = insert(SOURCES).returning(SOURCES.c.url, SOURCES.c.id)
+        ids.update(db.session.execute(statement, rows).all())
     return ids
 
 
@@ -161,13 +160,16 @@ class BulkViolence:
             )
             params.append(row)
             by_columns.setdefault(frozenset(row), []).append(index)
-        ids: list[int] = [0] * len(new)
-        statement = insert(REPORTS).returning(REPORTS.c.id, sort_by_parameter_order=True)
+        # Each row's id comes back with its fingerprint (unique within a file: two rows alike
+        # have the same key, refused before), so RETURNING needs no ordering, which on SQLite
+        # would cost one statement per row.
+        statement = insert(REPORTS).returning(REPORTS.c.fingerprint, REPORTS.c.id)
+        by_digest: dict[str, int] = {}
         for indexes in by_columns.values():  # one group unless rows differ in their columns
-            created = db.session.execute(statement, [params[i] for i in indexes]).scalars().all()
-            for index, record_id in zip(indexes, created, strict=True):
-                ids[index] = record_id
-        add_to_runs(self.added, ids)
+            rows = db.session.execute(statement, [params[i] for i in indexes])
+            by_digest.update(rows.all())
+        ids = [by_digest[digest] for _, digest in new]
+        add_to_runs(self.added, sorted(ids))
         links = [
             {"violence_report_id": record_id, "source_id": source_ids[url]}
             for record_id, (values, _) in zip(ids, new, strict=True)
@@ -191,8 +193,13 @@ class BulkViolence:
                 claim_urls.append(_unique(claim["source_url"]))
         if not claims:
             return
-        statement = insert(CLAIMS).returning(CLAIMS.c.id, sort_by_parameter_order=True)
-        claim_ids = db.session.execute(statement, claims).scalars().all()
+        # As above: ids matched by what tells a report's claims apart, not by their order.
+        what = ("violence_report_id", "actor", "stance", "stated_on", "notes")
+        statement = insert(CLAIMS).returning(CLAIMS.c.id, *(CLAIMS.c[name] for name in what))
+        waiting: dict[tuple, list[int]] = {}
+        for claim_id, *key in db.session.execute(statement, claims):
+            waiting.setdefault(tuple(key), []).append(claim_id)
+        claim_ids = [waiting[tuple(claim[name] for name in what)].pop() for claim in claims]
         self.claims_added += len(claim_ids)
         links = [
             {"claim_id": claim_id, "source_id": source_ids[url]}
