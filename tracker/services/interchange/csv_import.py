@@ -187,13 +187,19 @@ def _write_chunk(form: _Format, parent_id: int, rows, result, status, user_id, f
         records = [values for _, values in rows]
         sources = PrefetchedSources(url for values in records for url in values["source_url"])
         lookup = form.lookup(parent_id, records)
+        unchanged = []
         for line, values in rows:
             before = (result.counts.added, result.counts.updated, result.counts.unchanged)
             record = form.write(parent, values, sources, result.counts, lookup)
-            _finish_status(record, _outcome(result.counts, before), status, user_id)
+            outcome = _outcome(result.counts, before)
+            _finish_status(record, outcome, status, user_id)
+            if outcome == "unchanged":
+                unchanged.append((line, record))
             if bulk is None and len(result.preview) < PREVIEW_ROWS:
                 result.preview.append({"line": line, **values})
         db.session.flush()
+    if bulk is not None:
+        bulk.learn([(line, record.id) for line, record in unchanged])
     if full:
         db.session.expunge_all()
 
