@@ -168,7 +168,7 @@ def database_mb(url: str) -> float:
     schema on PostgreSQL (indexes and TOAST included)."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
         if url.startswith("sqlite"):
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -182,7 +182,7 @@ def database_mb(url: str) -> float:
             )
         ).scalar()
     engine.dispose()
-    return size / 1048576
+    return float(size or 0) / 1048576
 
 
 def child(phase: str, url: str, file: str) -> int:
