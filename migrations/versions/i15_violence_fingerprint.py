@@ -1,4 +1,4 @@
-"""Violence reports keep the fingerprint of the import row they were written from
+"""Violence reports keep their import row's fingerprint; those without an event id get an index
 
 A re-import compares each row's fingerprint with the stored one in one narrow query per chunk,
 so unchanged rows cost no ORM object. Any later change to a report by another path sets it
@@ -23,8 +23,19 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("violence_reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fingerprint", sa.String(length=32), nullable=True))
+    # Reports without an event id, found by date, place, type and first actor (only those
+    # rows: a partial index).
+    keyless = sa.text("event_id_cnty IS NULL")
+    op.create_index(
+        "ix_violence_reports_keyless",
+        "violence_reports",
+        ["process_id", "event_date", "location", "event_type", "actor1"],
+        postgresql_where=keyless,
+        sqlite_where=keyless,
+    )
 
 
 def downgrade():
+    op.drop_index("ix_violence_reports_keyless", table_name="violence_reports")
     with op.batch_alter_table("violence_reports", schema=None) as batch_op:
         batch_op.drop_column("fingerprint")

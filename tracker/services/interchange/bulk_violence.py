@@ -4,16 +4,16 @@ For each chunk of valid rows, one narrow query (id, key, fingerprint; no ORM obj
 the rows apart:
 
 - a report the row's fingerprint matches is unchanged and costs nothing more;
-- a new report goes in with multi-row INSERTs (``insertmanyvalues``), its sources and claims
-  too, a few statements per chunk; the import's ONE audit event lists the ids it added
-  (:mod:`tracker.services.entry.trail` reads each record's first version from it);
+- a new report goes in with multi-row INSERTs (``insertmanyvalues``; COPY on PostgreSQL), its
+  sources and claims too, a few statements per chunk; the import's ONE audit event lists the
+  ids it added (:mod:`tracker.services.entry.trail` reads each record's first version from it);
 - anything else (a changed row, a report with no fingerprint) is handed back for the ORM
   writer, whose audit events and pending revisions stay as they were.
 
-Core inserts are not seen by the flush guard, so :meth:`BulkViolence.check_publication`
-applies the two-person rule itself, as :mod:`tracker.services.entry.guard` does for new
-records. Any other change to a report (forms, publishing, history, bundles, the ORM import)
-sets its fingerprint to NULL before the flush (:func:`_fingerprints_go_stale`).
+Core inserts are not seen by the flush guard, so the guard's rule for new records is asked
+explicitly (:func:`tracker.services.entry.guard.refuse_new_published`). Any other change to a
+report (forms, publishing, history, bundles, the ORM import) sets its fingerprint to NULL
+before the flush (:func:`_fingerprints_go_stale`).
 """
 
 from __future__ import annotations
