@@ -24,8 +24,9 @@ from tracker.services.entry.audit import ENTITY_NAMES, IGNORED, _label, claim_sn
 
 # A stored version is what these actions wrote; a proposal ("revise") is not.
 PROPOSALS = {"revise"}
-# Bulk imports name the kind of record they added in their changes.
+# Bulk imports name the kind of record they added in their changes; only these kinds have them.
 RECORDS_KEY = "records"
+BULK_ENTITIES = frozenset({"violence_report"})
 
 
 def to_runs(ids: Iterable[int]) -> list[list[int]]:
@@ -69,7 +70,7 @@ def bulk_imports(entity: str) -> list[AuditEvent]:
 
 def bulk_import_of(entity: str, record_ids: Iterable[int]) -> dict[int, AuditEvent]:
     """For each id, the bulk import event that added it (ids added one by one are left out)."""
-    wanted = set(record_ids)
+    wanted = set(record_ids) if entity in BULK_ENTITIES else set()
     found: dict[int, AuditEvent] = {}
     for event in bulk_imports(entity) if wanted else []:
         runs = event.changes.get("ids") or []
