@@ -4,7 +4,10 @@ Writes N ACLED-shaped rows (default 100,000) to a temporary CSV, with a few of o
 on some rows so every path is taken: ``source_url`` (200 distinct URLs), ``claimed_by``, and
 rows without ``event_id_cnty`` (matched by date, place, type and actor). Then imports it the
 way ``flask import violence`` does (one transaction, audit events, the summary event) into a
-fresh database, and imports it again (everything unchanged). Each run happens in its own
+fresh database, and imports it again (everything unchanged). The raw anchor, measured in the
+same run, loads the same file into a table of text columns without any check (``sqlite3``'s
+``executemany``, or COPY on PostgreSQL as ``psql \\copy`` does); the ratios and the database's
+size against that table's are printed last. Each run happens in its own
 Python process (started from a parent that stays small), so the peak memory printed is that
 run's own.
 
@@ -112,9 +115,83 @@ def run_import(url: str, file: Path) -> dict:
     }
 
 
+def raw_anchor(url: str, file: Path) -> dict:
+    """The raw limit, same rows: the CSV into a table of text columns, no checks. On SQLite
+    the ``sqlite3`` module's ``executemany`` (into a file of its own); on PostgreSQL a COPY
+    FROM STDIN through psycopg 3, as ``psql \\copy`` does. Seconds and the table's size."""
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    columns = ", ".join(f'"{name}" text' for name in header)
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        path = Path(url.removeprefix("sqlite:///")).with_name("raw.sqlite3")
+        started = time.perf_counter()
+        connection = sqlite3.connect(path)
+        connection.execute(f"CREATE TABLE raw ({columns})")
+        marks = ", ".join("?" * len(header))
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            next(rows)
+            with connection:
+                connection.executemany(f"INSERT INTO raw VALUES ({marks})", rows)
+        seconds = time.perf_counter() - started
+        connection.close()
+        return {"seconds": seconds, "mb": path.stat().st_size / 1048576}
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(drivername="postgresql")
+    dsn = plain.render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as connection:
+        connection.execute("DROP TABLE IF EXISTS raw_anchor")
+        connection.execute(f"CREATE TABLE raw_anchor ({columns})")
+        connection.commit()
+        started = time.perf_counter()
+        statement = "COPY raw_anchor FROM STDIN (FORMAT csv, HEADER true)"
+        with (
+            connection.cursor() as cursor,
+            file.open("rb") as handle,
+            cursor.copy(statement) as copy,
+        ):
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        size = connection.execute("SELECT pg_total_relation_size('raw_anchor')").fetchone()[0]
+        connection.execute("DROP TABLE raw_anchor")
+    return {"seconds": seconds, "mb": size / 1048576}
+
+
+def database_mb(url: str) -> float:
+    """The tracker database's size: the SQLite file (WAL folded in), or every table of the
+    schema on PostgreSQL (indexes and TOAST included)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        if url.startswith("sqlite"):
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            return Path(url.removeprefix("sqlite:///")).stat().st_size / 1048576
+        size = connection.execute(
+            text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        ).scalar()
+    engine.dispose()
+    return float(size or 0) / 1048576
+
+
 def child(phase: str, url: str, file: str) -> int:
     """Run one phase in this (fresh) process and print its result as JSON."""
-    if phase == "write":
+    if phase == "anchor":
+        print(json.dumps(raw_anchor(url, Path(file))))
+    elif phase == "size":
+        print(json.dumps({"mb": database_mb(url)}))
+    elif phase == "write":
         write_csv(Path(file), int(url))
         print(json.dumps({}))
     elif phase == "prepare":
@@ -152,7 +229,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temporary SQLite)")
-    parser.add_argument("--phase", choices=("write", "prepare", "import"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=("write", "prepare", "import", "anchor", "size"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -173,10 +252,19 @@ def main() -> int:
             where = "SQLite"
         run_phase("prepare", url, file)
         print(f"database: {where}")
+        anchor = run_phase("anchor", url, file)
         first = run_phase("import", url, file)
         report("import", first)
         again = run_phase("import", url, file)
         report("re-import", again)
+        size = run_phase("size", url, file)["mb"]
+        raw = "sqlite3 executemany" if where == "SQLite" else "COPY (psql \\copy)"
+        print(f"raw anchor ({raw}): {anchor['seconds']:.2f} s, table {anchor['mb']:.1f} MB")
+        print(
+            f"ratios: import {first['seconds'] / anchor['seconds']:.1f}x, "
+            f"re-import {again['seconds'] / anchor['seconds']:.1f}x, "
+            f"database {size:.1f} MB = {size / anchor['mb']:.1f}x the raw table"
+        )
         if first["added"] != first["rows"] or again["unchanged"] != again["rows"]:
             print("unexpected counts: every row should be added, then unchanged")
             return 1

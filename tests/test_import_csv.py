@@ -297,8 +297,21 @@ def test_reimport_across_chunks_matches_by_id_and_by_date_place_type_actor(
             "https://example.org/b",
         ]
         assert [(c.actor, c.stance) for c in mine[2].claims] == [("Taliban", "claimed")]
-    # One audit event per report added or changed, none for unchanged ones.
-    assert violence_events(app) == ["create"] + ["import"] * 7
+    # The five reports added: none of their own, the import's one event lists them (below);
+    # the two changed ones: one event each; the unchanged ones: none.
+    assert violence_events(app) == ["create", "import", "import"]
+    with app.app_context():
+        imports = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "import").order_by(AuditEvent.id)
+        ).all()
+        assert [event.changes["file"] for event in imports] == [
+            "first.csv",
+            "changed.csv",
+            "again.csv",
+        ]
+        ids = sorted(r.id for r in mine)
+        assert imports[0].changes["ids"] == [[ids[0], ids[-1]]]
+        assert [event.changes.get("ids") for event in imports[1:]] == [None, None]
 
 
 def test_release_reimport_across_chunks(app, runner, commitment_id, tmp_path, tiny_chunks):

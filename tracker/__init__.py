@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     from tracker.extensions import compress, csrf, db, login_manager, migrate
     from tracker.services.dashboard import cache
     from tracker.services.entry import audit, guard
+    from tracker.services.interchange import bulk_violence
 
     db.init_app(app)
     compress.init_app(app)
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     audit.init_app(app)
     cache.init_app(app)
     guard.init_app(app)
+    bulk_violence.init_app(app)  # after the guard: changes it diverts never reach the row
     security.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -50,7 +50,14 @@ ENTITY_NAMES[PeaceProcess] = "process"
 ENTITY_NAMES[Party] = "party"
 ENTITY_NAMES[CommitmentStatusChange] = "status_change"
 # Bookkeeping columns: their changes say nothing a reader of the history needs.
-IGNORED = {"created_at", "updated_at", "version", "session_token", "last_login_at"}
+IGNORED = {
+    "created_at",
+    "updated_at",
+    "version",
+    "session_token",
+    "last_login_at",
+    "fingerprint",
+}
 SECRET = {"password_hash"}
 COLLECTIONS = ("sources", "signatories")
 PLAIN = frozenset((str, int, float, bool))

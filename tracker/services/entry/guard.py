@@ -99,6 +99,26 @@ def seeding_new_records(session: Session):
         session.info.pop("seed_new_published", None)
 
 
+def refuse_new_published(session: Session, status: str, count: int) -> None:
+    """This guard's rule for ``count`` new records written with Core statements (which no
+    flush sees): refused when they would arrive published while review is required, unless
+    publishing or seeding the demo data, exactly as :func:`_guard_publications` would."""
+    if status != "published" or not count or session.info.get("publishing"):
+        return
+    if session.info.get("seed_new_published") or not _acting(session):
+        return
+    if review_required():
+        _refuse(["violence_report (new)"] * min(count, 5))
+
+
+def _refuse(names: list[str]) -> None:
+    raise PublicationRefusedError(
+        f"Publishing needs a second person ({', '.join(names)}): nothing was written. Import the "
+        "records as under review and have someone else publish them, or have an admin turn "
+        "review off."
+    )
+
+
 def _is_public_edit(session: Session, obj: Any) -> bool:
     """A published or archived record whose own values (not its status) changed."""
     if not isinstance(obj, ReviewedMixin) or obj in session.new:
@@ -201,11 +221,7 @@ def _guard_publications(session: Session, flush_context, instances) -> None:
         suspects = _changes_public_version(session)
         if not suspects:
             return
-    names = ", ".join(f"{ENTITY_NAMES[type(obj)]} {obj.id or '(new)'}" for obj in suspects[:5])
-    raise PublicationRefusedError(
-        f"Publishing needs a second person ({names}): nothing was written. Import the records "
-        "as under review and have someone else publish them, or have an admin turn review off."
-    )
+    _refuse([f"{ENTITY_NAMES[type(obj)]} {obj.id or '(new)'}" for obj in suspects[:5]])
 
 
 def init_app(app) -> None:

@@ -18,13 +18,14 @@ from tracker.extensions import db
 from tracker.models import Agreement, AuditEvent, Commitment, Party, PeaceProcess
 from tracker.models.base import GEO_PRECISION_LABELS, PAM_STATUS_LABELS, TIME_PRECISION_LABELS
 from tracker.services.entry import save as entry
+from tracker.services.entry import trail
 from tracker.services.entry.audit import audit_context
 from tracker.services.entry.save import Kind, Outcome
 
 # Never restored: the review status has its own workflow, the author stays the author.
 NOT_RESTORED = {"id", "status", "created_by_id"}
 # Changes proposed in a pending revision: not (yet) the record's stored values.
-PROPOSALS = {"revise"}
+PROPOSALS = trail.PROPOSALS
 # Not shown in diffs: the event itself says who and which record.
 NOT_SHOWN = {"id", "created_by_id"}
 ACTION_LABELS = {
@@ -168,14 +169,8 @@ def field_changes(event: AuditEvent) -> list[FieldChange]:
 
 
 def events_for(kind: Kind, record_id: int) -> list[AuditEvent]:
-    """Every audit event of a record, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity_type == kind.entity, AuditEvent.entity_id == record_id)
-            .order_by(AuditEvent.id)
-        )
-    )
+    """Every audit event of a record, oldest first (the bulk import that added it included)."""
+    return trail.record_events(kind.model, record_id)
 
 
 def state_after(events: list[AuditEvent], event_id: int) -> dict[str, Any] | None:

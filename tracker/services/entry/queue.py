@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import AuditEvent, Revision, User
 from tracker.models.base import utcnow
-from tracker.services.entry import review, revisions
+from tracker.services.entry import review, revisions, trail
 from tracker.services.entry.audit import ENTITY_NAMES
 from tracker.services.entry.history import FieldChange, label, show
 
@@ -59,11 +59,7 @@ def _authors_of_drafts(model: type, ids: list[int]) -> tuple[dict, dict, dict]:
     comments: dict[int, str] = {}
     if not ids:
         return authors, batches, comments
-    events = db.session.execute(
-        select(AuditEvent.entity_id, AuditEvent.action, AuditEvent.user_id, AuditEvent.changes)
-        .where(AuditEvent.entity_type == ENTITY_NAMES[model], AuditEvent.entity_id.in_(ids))
-        .order_by(AuditEvent.id)
-    )
+    events = trail.authorship_events(ENTITY_NAMES[model], ids)
     for entity_id, action, user_id, changes in events:
         if action == "publish":
             authors[entity_id] = set()

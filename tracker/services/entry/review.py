@@ -21,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Setting, User
 from tracker.models.base import utcnow
-from tracker.services.entry import revisions
-from tracker.services.entry.audit import ENTITY_NAMES, audit_context, claim_snapshot
+from tracker.services.entry import revisions, trail
+from tracker.services.entry.audit import audit_context, claim_snapshot
 
 REVIEW_SETTING = "review_required"
 AUTHOR_ACTIONS = ("create", "update", "revert", "import", "revise")
@@ -77,14 +77,7 @@ def record_kind(record: Any):
 
 def unreviewed_authors(record: Any) -> set[int]:
     """Users who wrote a draft since it was last published (its author, when never)."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.entity_type == ENTITY_NAMES[type(record)],
-            AuditEvent.entity_id == record.id,
-        )
-        .order_by(AuditEvent.id)
-    )
+    events = trail.record_events(type(record), record.id)
     authors: set[int] = {record.created_by_id} if record.created_by_id else set()
     for audit_event in events:
         if audit_event.action == "publish":
@@ -195,15 +188,7 @@ def publish(record: Any, user: Any, version: int | None = None) -> None:
 
 def status_before_archive(record: Any) -> str:
     """The status a record had when it was last archived (from the audit trail)."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.entity_type == ENTITY_NAMES[type(record)],
-            AuditEvent.entity_id == record.id,
-            AuditEvent.action == "archive",
-        )
-        .order_by(AuditEvent.id.desc())
-    )
+    events = reversed(trail.record_events(type(record), record.id, action="archive"))
     for audit_event in events:
         before = (audit_event.changes.get("status") or {}).get("before")
         if before in ("under_review", "published"):

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Claim
 from tracker.models.base import ReviewedMixin, utcnow
-from tracker.services.entry import revisions
+from tracker.services.entry import revisions, trail
 from tracker.services.entry.audit import ENTITY_NAMES, claim_snapshot
 from tracker.services.entry.sources import SourceCache
 from tracker.services.rules import fields
@@ -201,29 +200,13 @@ def write_claims(report: Any, rows: list[Mapping[str, Any]]) -> None:
 
 def latest_event_id(kind: Kind, record_id: int) -> int:
     """The id of the record's newest audit event (0 when none): marks what a form has seen."""
-    return (
-        db.session.scalar(
-            select(func.max(AuditEvent.id)).where(
-                AuditEvent.entity_type == kind.entity, AuditEvent.entity_id == record_id
-            )
-        )
-        or 0
-    )
+    events = trail.record_events(kind.model, record_id)
+    return events[-1].id if events else 0
 
 
 def changes_since(kind: Kind, record_id: int, seen_event: int) -> list[AuditEvent]:
     """The record's audit events newer than ``seen_event``: what others changed meanwhile."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.entity_type == kind.entity,
-                AuditEvent.entity_id == record_id,
-                AuditEvent.id > seen_event,
-            )
-            .order_by(AuditEvent.id)
-        )
-    )
+    return trail.record_events(kind.model, record_id, after_id=seen_event)
 
 
 def save(

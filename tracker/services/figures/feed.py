@@ -1,8 +1,9 @@
 """What a process's Atom feed lists: records newly published (status changes too), newest first.
 
 Read from the audit trail (the "publish" events, and records created already published, as
-imports with ``--status published`` do), keeping only records that belong to the process and
-are public now: a record archived since drops out of the feed."""
+imports with ``--status published`` do; a bulk import's one event lists the ids it added),
+keeping only records that belong to the process and are public now: a record archived since
+drops out of the feed."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from tracker.models import (
     ViolenceReport,
 )
 from tracker.models.base import PAM_STATUS_LABELS
+from tracker.services.entry.trail import RECORDS_KEY
 from tracker.services.figures.progress import PUBLIC
 from tracker.services.figures.wording import long_date
 
 FEED_ENTRIES = 50
 SCANNED_EVENTS = 2000  # the newest audit events looked through for the feed's entries
+BULK_KIND = "violence_report"  # the records a bulk import adds (see entry/trail.py)
 FEED_KINDS = {
     "release_record": ReleaseRecord,
     "violence_report": ViolenceReport,
@@ -42,7 +45,7 @@ FEED_KINDS = {
 class FeedEntry:
     """One entry: a stable id, when it happened, a title, and where to read more."""
 
-    event_id: int
+    event_id: int | str  # the audit event's id; "event.record" for a bulk import's records
     updated: datetime
     title: str
     summary: str
@@ -112,12 +115,36 @@ def describe(record) -> tuple[str, str]:
     return f"Term: {record.description}", ""
 
 
-def feed_entries(process: PeaceProcess, limit: int = FEED_ENTRIES) -> list[FeedEntry]:
-    """The newest publications of the process (status changes included), at most ``limit``."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A publication found in the audit trail: the event, and the record it published."""
+
+    entry_id: int | str
+    occurred_at: datetime
+    kind: str
+    record_id: int
+
+
+def _bulk_publications(event: AuditEvent, limit: int) -> list[_Candidate]:
+    """The newest records a bulk import added published (its event lists their ids)."""
+    runs = event.changes.get("ids") or []
+    found: list[_Candidate] = []
+    for first, last in reversed(runs):
+        record_id = last
+        while record_id >= first and len(found) < limit:
+            # One event, many records: each entry's id names both.
+            entry_id = f"{event.id}.{record_id}"
+            found.append(_Candidate(entry_id, event.occurred_at, BULK_KIND, record_id))
+            record_id -= 1
+    return found
+
+
+def _candidates(limit: int) -> list[_Candidate]:
+    """Publications, newest first, one per record: from the newest audit events."""
     events = db.session.scalars(
         select(AuditEvent)
         .where(
-            AuditEvent.entity_type.in_(FEED_KINDS),
+            AuditEvent.entity_type.in_([*FEED_KINDS, "import"]),
             AuditEvent.action.in_(("publish", "create", "import")),
         )
         .order_by(AuditEvent.id.desc())
@@ -125,26 +152,41 @@ def feed_entries(process: PeaceProcess, limit: int = FEED_ENTRIES) -> list[FeedE
     )
     candidates, seen = [], set()
     for event in events:
-        key = (event.entity_type, event.entity_id)
-        if key in seen or event.entity_id is None or not published_now(event):
+        if event.entity_type == "import":
+            changes = event.changes or {}
+            if changes.get(RECORDS_KEY) != BULK_KIND or changes.get("added_as") != "published":
+                continue
+            found = _bulk_publications(event, limit * 4)
+        elif event.entity_id is None or not published_now(event):
             continue
-        seen.add(key)
-        candidates.append(event)
+        else:
+            found = [_Candidate(event.id, event.occurred_at, event.entity_type, event.entity_id)]
+        for candidate in found:
+            key = (candidate.kind, candidate.record_id)
+            if key not in seen:
+                seen.add(key)
+                candidates.append(candidate)
+    return candidates
+
+
+def feed_entries(process: PeaceProcess, limit: int = FEED_ENTRIES) -> list[FeedEntry]:
+    """The newest publications of the process (status changes included), at most ``limit``."""
+    candidates = _candidates(limit)
     records = {}  # one query per kind, not one per event
     for kind, model in FEED_KINDS.items():
-        ids = [e.entity_id for e in candidates if e.entity_type == kind]
+        ids = [c.record_id for c in candidates if c.kind == kind]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             for record in db.session.scalars(select(model).where(model.id.in_(chunk))):
                 records[(kind, record.id)] = record
     entries: list[FeedEntry] = []
-    for event in candidates:
-        record = records.get((event.entity_type, event.entity_id))
+    for candidate in candidates:
+        record = records.get((candidate.kind, candidate.record_id))
         if record is None or not is_public(record) or process_of(record) is not process:
             continue
         title, summary = describe(record)
         entries.append(
-            FeedEntry(event.id, event.occurred_at, title, summary, event.entity_type,
+            FeedEntry(candidate.entry_id, candidate.occurred_at, title, summary, candidate.kind,
                       record.id, record)
         )  # fmt: skip
         if len(entries) >= limit:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from tracker.extensions import db
@@ -24,6 +25,7 @@ from tracker.services.interchange.batch import (
     violence_key,
     violence_lookup,
 )
+from tracker.services.interchange.bulk_violence import BulkViolence, file_hash
 from tracker.services.interchange.bundle import ImportCounts
 from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this module's interface
     CsvImportError,
@@ -59,6 +61,8 @@ class CsvImportResult:
     # the process's countries or period that were accepted.
     notes: list[str] = field(default_factory=list)
     outside: list[RowError] = field(default_factory=list)
+    # The import's one audit event, when its fast path added records (see bulk_violence).
+    event: Any = None
 
 
 class OutsideRowsError(CsvImportError):
@@ -156,27 +160,38 @@ RELEASES = _Format(
 )
 
 
-def _write_chunk(form: _Format, parent_id: int, rows, result, status, user_id, full: bool):
+def _write_chunk(form: _Format, parent_id: int, rows, result, status, user_id, full: bool, bulk):
     """Write a chunk of valid rows, existing records and sources found in a few queries.
 
     The look-ups take one query per chunk (see :mod:`batch`); rows of one file cannot match
     each other's look-ups (``seen`` refused repeats), so answers gathered before the chunk are
     the ones a query per row would give. After a full chunk the session forgets the written
-    records, so memory does not grow with the file.
+    records, so memory does not grow with the file. With ``bulk`` (violence reports), new and
+    unchanged rows take its fast path; only the others are written here.
     """
+    if bulk is not None:
+        for line, values in rows[: PREVIEW_ROWS - len(result.preview)]:
+            result.preview.append({"line": line, **values})
+        rows = bulk.write(rows, result.counts)
     # No autoflush: the look-ups must not flush rows half-written; the chunk is flushed whole.
     with db.session.no_autoflush:
         parent = db.session.get(form.parent, parent_id)
         records = [values for _, values in rows]
         sources = PrefetchedSources(url for values in records for url in values["source_url"])
         lookup = form.lookup(parent_id, records)
+        unchanged = []
         for line, values in rows:
             before = (result.counts.added, result.counts.updated, result.counts.unchanged)
             record = form.write(parent, values, sources, result.counts, lookup)
-            _finish_status(record, _outcome(result.counts, before), status, user_id)
-            if len(result.preview) < PREVIEW_ROWS:
+            outcome = _outcome(result.counts, before)
+            _finish_status(record, outcome, status, user_id)
+            if outcome == "unchanged":
+                unchanged.append((line, record))
+            if bulk is None and len(result.preview) < PREVIEW_ROWS:
                 result.preview.append({"line": line, **values})
         db.session.flush()
+    if bulk is not None:
+        bulk.learn([(line, record.id) for line, record in unchanged])
     if full:
         db.session.expunge_all()
 
@@ -191,6 +206,8 @@ def _import(
     """
     errors, result = ErrorList(), CsvImportResult()
     parent_id, chunk = parent.id, []
+    bulk = BulkViolence(parent_id, status, user_id) if form is VIOLENCE else None
+    sha256 = file_hash(stream) if bulk is not None else ""
     outside = form.guard(parent)
     seen: dict[Any, int] = {}
     progress = _progress_reporter(stream, on_progress)
@@ -213,7 +230,7 @@ def _import(
             continue  # keep checking, but write nothing more: it will all be rolled back
         chunk.append((line, values))
         if len(chunk) == CHUNK:
-            _write_chunk(form, parent_id, chunk, result, status, user_id, full=True)
+            _write_chunk(form, parent_id, chunk, result, status, user_id, True, bulk)
             chunk = []
     errors.raise_if_any()
     if outside:
@@ -221,7 +238,11 @@ def _import(
         if not accept_outside:
             raise OutsideRowsError(found)
         result.outside = found
-    _write_chunk(form, parent_id, chunk, result, status, user_id, full=False)
+    _write_chunk(form, parent_id, chunk, result, status, user_id, False, bulk)
+    if bulk is not None:
+        batch = (db.session.info.get("revise_public") or {}).get("batch", "")
+        name = Path(str(getattr(stream, "name", "") or "")).name
+        result.event = bulk.audit(result, sha256, name, batch)
     return result
 
 
