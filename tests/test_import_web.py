@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests import factories
 from tracker.extensions import db
@@ -30,16 +32,16 @@ def reports(app) -> int:
 
 
 def upload(client, auth, target: str, content: bytes, name="file.csv", status="under_review"):
-    token = auth.csrf_token("/imports")
+    fields = {
+        "csrf_token": auth.csrf_token("/imports"),
+        "target": target,
+        "status": status,
+        "file": FileStorage(io.BytesIO(content), name, content_type="text/csv"),
+    }
+    # Encoded here, in memory: the test client would spool a large body to a temporary file.
+    boundary, body = encode_multipart(fields)
     return client.post(
-        "/imports",
-        data={
-            "csrf_token": token,
-            "target": target,
-            "status": status,
-            "file": (io.BytesIO(content), name),
-        },
-        content_type="multipart/form-data",
+        "/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
 
 

@@ -116,12 +116,12 @@ def pending_or_404(token: str):
 
 
 def may_check_again(pending, status: dict) -> bool:
-    """A check may be run again unless a job is running or the file was imported."""
+    """A check is run again after a job died or failed, or after an import was refused (the
+    data or the rules changed since the check); a file's own errors need a new file instead."""
     if status["state"] in ("stopped", "failed"):
         return True
-    if status["state"] != "done":
-        return False
-    return not (pending.outcome or {}).get("imported")
+    outcome = pending.outcome or {}
+    return status["state"] == "done" and pending.job == "import" and not outcome.get("ok")
 
 
 @bp.get("/imports/<token>")

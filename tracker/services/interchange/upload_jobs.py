@@ -96,6 +96,7 @@ def _start(pending_id: int, job: str) -> bool:
             PendingImport.job_state == "queued",
         )
         .values(job_state="running", preview_started_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return bool(started)
@@ -107,6 +108,7 @@ def _finish(pending_id: int, job: str, state: str, outcome: dict, **values) -> N
         update(PendingImport)
         .where(PendingImport.id == pending_id, PendingImport.job == job)
         .values(job_state=state, outcome=outcome, preview_started_at=None, **values)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -49,6 +49,7 @@ def queue_job(
         update(PendingImport)
         .where(PendingImport.id == pending_id, holds)
         .values(job=job, job_state="queued", preview_started_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return bool(queued)
