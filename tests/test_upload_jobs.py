@@ -71,6 +71,7 @@ def test_a_20000_row_violence_upload_completes(app, client, auth, researcher, pr
     done = text(client.get(preview_url))
     assert "20,000 added, 0 updated, 0 unchanged" in done
     assert reports(app) == 20_000
+    assert preview_url not in client.get("/imports").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(func.distinct(ViolenceReport.status)))) == 1
 
@@ -130,6 +131,9 @@ def test_a_running_job_reports_rows_and_percent_and_the_page_works_without_js(
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in body
     assert f'href="{preview_url}">Refresh</a>' in body
     assert "js/import_progress" in body and "/confirm" not in body
+    # The researcher who left the page finds the upload again on the import page.
+    listing = client.get("/imports").get_data(as_text=True)
+    assert "Your files not imported yet" in listing and f'href="{preview_url}"' in listing
 
 
 def test_errors_are_listed_by_line_and_column_up_to_a_cap_with_the_total(
@@ -206,6 +210,10 @@ def test_a_job_heard_from_recently_is_not_started_twice(
     assert "Importing the file" in page
     cancelled = post(client, auth, f"{preview_url}/cancel")
     assert cancelled.headers["Location"] == preview_url  # an import under way is not cancelled
+    mark_started(app, timedelta(seconds=20), job="check")
+    assert "Cancel" not in text(client.get(preview_url))
+    cancelled = post(client, auth, f"{preview_url}/cancel")
+    assert cancelled.headers["Location"] == preview_url  # nor a check: it holds SQLite's lock
 
 
 def test_the_default_limit_is_250000_rows_and_larger_files_name_the_command(
@@ -291,3 +299,36 @@ class TestRealConsumer:
         assert finished()["job"] == "import"
         assert "50 added" in text(client.get(preview_url))
         assert reports(app) == 50
+
+
+class TestQueueWithoutConsumer:
+    """A task waiting in a real queue (no consumer runs): it stays queued however long it
+    waits behind others, and is reported stopped only once the queue has lost it."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path):
+        return {"HUEY_IMMEDIATE": False, "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}"}
+
+    def test_a_waiting_check_is_not_stopped_until_the_queue_loses_it(
+        self,
+        app,
+        client,
+        auth,
+        researcher,
+        process_id,  # noqa: F811
+    ):
+        preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers[
+            "Location"
+        ]
+        mark_started(app, timedelta(minutes=30), state="queued")
+        status = client.get(f"{preview_url}/status.json").get_json()
+        assert status["state"] == "queued" and status["waiting_seconds"] >= 1800
+        assert "the server's job runner is busy with another file" in text(client.get(preview_url))
+        with app.app_context():
+            jobs.queue().flush()  # the queue lost it (a Redis wiped, say)
+        assert client.get(f"{preview_url}/status.json").get_json()["state"] == "stopped"
+        post(client, auth, f"{preview_url}/check")
+        with app.app_context():
+            assert len(jobs.queue().pending()) == 1
+            assert db.session.scalar(select(PendingImport.job_state)) == "queued"
+        assert post(client, auth, f"{preview_url}/cancel").headers["Location"] == "/imports"

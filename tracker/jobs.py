@@ -60,6 +60,11 @@ def enqueue(name: str, *args) -> None:
     current_app.extensions["huey_tasks"][name](*args)
 
 
+def is_waiting(pending_id: int) -> bool:
+    """Whether a task for this upload is still in the queue, not yet taken by a consumer."""
+    return any(task.args and task.args[0] == pending_id for task in queue().pending())
+
+
 def put_progress(key: str, **values) -> None:
     """Record how far a running task got, with the time: read by any web worker."""
     values["heard_at"] = datetime.now(UTC).isoformat()

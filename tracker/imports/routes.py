@@ -29,6 +29,7 @@ from tracker.services.interchange.uploads import (
     queue_job,
     resolve_target,
     store_upload,
+    waiting_uploads,
 )
 
 WEB_MAX_ROWS = 250_000
@@ -51,6 +52,7 @@ def render_upload(form: UploadForm, status: int = 200, too_large: str | None = N
         "imports/index.html",
         form=form,
         imports=list_imports(),
+        waiting=waiting_uploads(current_user.id),
         too_large=too_large,
         max_rows=current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
     )
@@ -204,13 +206,18 @@ def check_again(token: str):
 @bp.post("/imports/<token>/cancel")
 @require_role("researcher", "admin")
 def cancel(token: str):
-    """Forget the upload; nothing was imported (an import under way is not stopped)."""
+    """Forget the upload; nothing was imported (a job under way is not stopped)."""
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form expired; open the preview again.")
     pending = pending_or_404(token)
     status = job_status(pending)
-    if pending.job == "import" and status["state"] in ("queued", "running"):
-        flash("The import is under way and cannot be cancelled; wait for its result.", "error")
+    # A running job holds SQLite's write lock: wait for its outcome, then cancel.
+    if status["state"] == "running" or (pending.job == "import" and status["state"] == "queued"):
+        flash(
+            f"The {'check' if pending.job == 'check' else 'import'} is under way and cannot "
+            "be cancelled; wait for its outcome.",
+            "error",
+        )
         return redirect(url_for("imports.preview", token=token))
     discard_pending(pending)
     flash("Upload cancelled; nothing was imported.", "info")

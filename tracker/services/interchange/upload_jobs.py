@@ -198,8 +198,8 @@ def _aware(moment: datetime | None) -> datetime | None:
 def job_status(pending: PendingImport) -> dict:
     """How the upload's job is going, for its page and its JSON: state, rows and bytes done.
 
-    ``state`` is the row's, or ``stopped`` for a queued or running job not heard from for
-    ``IMPORT_JOB_GRACE`` (its worker died, or no consumer runs).
+    ``state`` is the row's, or ``stopped`` for a running job not heard from for
+    ``IMPORT_JOB_GRACE`` (its worker died) or a queued one the queue lost.
     """
     state, total = pending.job_state, pending.size
     progress = jobs.get_progress(progress_key(pending.id)) or {}
@@ -209,9 +209,11 @@ def job_status(pending: PendingImport) -> dict:
         heard.append(datetime.fromisoformat(progress["heard_at"]))
     now = datetime.now(UTC)
     silent = (now - max(heard)).total_seconds()
-    if (
-        state in ("queued", "running")
-        and silent > current_app.config["IMPORT_JOB_GRACE"].total_seconds()
+    grace = current_app.config["IMPORT_JOB_GRACE"].total_seconds()
+    # A queued task may wait behind another upload's long import: it is lost only when the
+    # queue no longer holds it.
+    if silent > grace and (
+        state == "running" or (state == "queued" and not jobs.is_waiting(pending.id))
     ):
         state = "stopped"
     fraction = done / total if total else 0.0

@@ -124,6 +124,24 @@ def find_pending(token: str, user_id: int) -> PendingImport | None:
     )
 
 
+def waiting_uploads(user_id: int) -> list:
+    """This user's uploads not imported yet, newest first (without their files)."""
+    rows = db.session.execute(
+        select(
+            PendingImport.token,
+            PendingImport.filename,
+            PendingImport.created_at,
+            PendingImport.total_rows,
+            PendingImport.job,
+            PendingImport.job_state,
+            PendingImport.outcome,
+        )
+        .where(PendingImport.user_id == user_id)
+        .order_by(PendingImport.created_at.desc(), PendingImport.id.desc())
+    ).all()
+    return [row for row in rows if not (row.outcome or {}).get("imported")]
+
+
 def discard_pending(pending: PendingImport) -> None:
     """Forget an upload the researcher cancelled."""
     db.session.delete(pending)
