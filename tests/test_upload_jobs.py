@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from tests.test_import_web import DATA, confirm, process_id, reports, upload  # noqa: F401
 from tracker import jobs
@@ -332,3 +332,27 @@ class TestQueueWithoutConsumer:
             assert len(jobs.queue().pending()) == 1
             assert db.session.scalar(select(PendingImport.job_state)) == "queued"
         assert post(client, auth, f"{preview_url}/cancel").headers["Location"] == "/imports"
+
+
+def test_pages_and_progress_polls_never_load_the_stored_file(
+    app,
+    client,
+    auth,
+    researcher,
+    process_id,  # noqa: F811
+):
+    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for url in (preview_url, f"{preview_url}/status.json", "/imports"):
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements and not [s for s in statements if "pending_imports.content" in s]

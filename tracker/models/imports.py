@@ -34,7 +34,9 @@ class PendingImport(Base):
     )
     filename: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # Up to MAX_CONTENT_LENGTH: loaded only by the job that reads it, not by every page view
+    # or progress poll.
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow
     )
