@@ -183,6 +183,8 @@ def test_a_dead_job_is_reported_and_its_upload_can_be_checked_and_imported_again
     page = text(client.get(preview_url))
     assert "The import stopped before it finished" in page and "Nothing was imported" in page
     assert client.get(f"{preview_url}/status.json").get_json()["state"] == "stopped"
+    listing = text(client.get("/imports"))
+    assert "the import stopped before it finished: check it again" in listing
     post(client, auth, f"{preview_url}/check")
     page = client.get(preview_url)
     assert re.search(r"To add</dt><dd>30<", page.get_data(as_text=True))

@@ -52,7 +52,7 @@ def render_upload(form: UploadForm, status: int = 200, too_large: str | None = N
         "imports/index.html",
         form=form,
         imports=list_imports(),
-        waiting=waiting_uploads(current_user.id),
+        waiting=[(row, job_status(row)) for row in waiting_uploads(current_user.id)],
         too_large=too_large,
         max_rows=current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
     )

@@ -128,6 +128,9 @@ def waiting_uploads(user_id: int) -> list:
     """This user's uploads not imported yet, newest first (without their files)."""
     rows = db.session.execute(
         select(
+            PendingImport.id,
+            PendingImport.size,
+            PendingImport.preview_started_at,
             PendingImport.token,
             PendingImport.filename,
             PendingImport.created_at,
