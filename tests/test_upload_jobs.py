@@ -358,3 +358,25 @@ def test_pages_and_progress_polls_never_load_the_stored_file(
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert statements and not [s for s in statements if "pending_imports.content" in s]
+
+
+def test_a_job_that_fails_unexpectedly_says_so_and_can_be_checked_again(
+    app,
+    client,
+    auth,
+    researcher,
+    process_id,  # noqa: F811
+    monkeypatch,
+    caplog,
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(upload_jobs, "import_violence_csv", broken)
+    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    page = text(client.get(preview_url))
+    assert "Something went wrong on our side" in page and "Nothing was imported" in page
+    assert "a bug" not in page and "the check job failed" in caplog.text
+    monkeypatch.undo()
+    post(client, auth, f"{preview_url}/check")
+    assert re.search(r"To add</dt><dd>3<", client.get(preview_url).get_data(as_text=True))

@@ -134,6 +134,8 @@ def run_job(pending_id: int, job: str, accept_outside: bool) -> None:
     if not _start(pending_id, job):
         return  # cancelled, or queued twice: the row says what to run
     pending = db.session.get(PendingImport, pending_id)
+    if pending is None:
+        return  # cancelled as it started
     jobs.put_progress(progress_key(pending_id), job=job, bytes_done=0, bytes_total=pending.size)
     state = "done"
     try:
