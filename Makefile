@@ -1,5 +1,6 @@
 # Two commands do all the set-up (see README):
-#   make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT)
+#   make run    install, migrate, load the demo data, serve on http://$(HOST):$(PORT) with the
+#               job queue's consumer next to gunicorn (web uploads are checked and imported there)
 #   make test   install (test tools and Debian's Chromium included), lint, run every test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -49,7 +50,7 @@ demo: db
 
 run: demo
 	@echo "Peace Process Tracker: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	scripts/serve.sh $(BIN) $(HOST):$(PORT) $(WORKERS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -7,7 +7,8 @@ Flask spells it, the method, one of the audiences below (or a dict of your own),
 rule has variables, a ``url`` whose ``{placeholders}`` come from ``PLACEHOLDERS``.
 
 Outcomes: OK (the view answered: 2xx, 3xx elsewhere than the login page, or its own 4xx for a
-bad form), LOGIN (redirect to the login page), FORBIDDEN (403), NOT_FOUND (404).
+bad form), LOGIN (redirect to the login page), UNAUTHORIZED (401, from a JSON endpoint),
+FORBIDDEN (403), NOT_FOUND (404).
 CSRF is off here so that POSTs reach the permission checks; tests/test_security.py proves
 every POST route refuses a request without a CSRF token.
 """
@@ -26,6 +27,7 @@ from tracker.main.routes import PLOTLY_VERSION
 from tracker.models import AuditEvent, User
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
+UNAUTHORIZED = "unauthorized"  # a JSON endpoint's 401, where a page would send to the login
 ROLES = ("anonymous", "researcher", "admin")
 
 PUBLIC = {"anonymous": OK, "researcher": OK, "admin": OK}
@@ -33,6 +35,7 @@ MEMBERS = {"anonymous": LOGIN, "researcher": OK, "admin": OK}
 ADMINS = {"anonymous": LOGIN, "researcher": FORBIDDEN, "admin": OK}
 # A pending upload of the researcher's: nobody else learns that it exists.
 UPLOADER = {"anonymous": LOGIN, "researcher": OK, "admin": NOT_FOUND}
+UPLOADER_JSON = {"anonymous": UNAUTHORIZED, "researcher": OK, "admin": NOT_FOUND}
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ MATRIX: list[Row] = [
     Row("/imports/<token>", "GET", UPLOADER, url="/imports/{upload}"),
     Row("/imports/<token>/confirm", "POST", UPLOADER, url="/imports/{upload}/confirm"),
     Row("/imports/<token>/cancel", "POST", UPLOADER, url="/imports/{upload}/cancel"),
+    Row("/imports/<token>/check", "POST", UPLOADER, url="/imports/{upload}/check"),
+    Row("/imports/<token>/status.json", "GET", UPLOADER_JSON, url="/imports/{upload}/status.json"),
     # Accounts.
     Row("/login", "GET", PUBLIC),
     Row("/login", "POST", PUBLIC, data={"email": "x@example.org", "password": "wrong"}),
@@ -281,6 +286,8 @@ def outcome(response) -> str:
     location = response.headers.get("Location", "")
     if response.status_code in (301, 302, 303) and location.startswith("/login"):
         return LOGIN
+    if response.status_code == 401 and response.is_json:
+        return UNAUTHORIZED
     if response.status_code == 403:
         return FORBIDDEN
     if response.status_code == 404:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests import factories
 from tracker.extensions import db
@@ -30,16 +32,16 @@ def reports(app) -> int:
 
 
 def upload(client, auth, target: str, content: bytes, name="file.csv", status="under_review"):
-    token = auth.csrf_token("/imports")
+    fields = {
+        "csrf_token": auth.csrf_token("/imports"),
+        "target": target,
+        "status": status,
+        "file": FileStorage(io.BytesIO(content), name, content_type="text/csv"),
+    }
+    # Encoded here, in memory: the test client would spool a large body to a temporary file.
+    boundary, body = encode_multipart(fields)
     return client.post(
-        "/imports",
-        data={
-            "csrf_token": token,
-            "target": target,
-            "status": status,
-            "file": (io.BytesIO(content), name),
-        },
-        content_type="multipart/form-data",
+        "/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
 
 
@@ -69,12 +71,13 @@ def test_preview_then_confirm_imports_with_one_listed_audit_event(
     assert reports(app) == 0  # the preview wrote nothing
 
     done = confirm(client, auth, preview_url)
-    assert done.status_code == 302
-    page = client.get("/imports").get_data(as_text=True)
-    assert "400 added, 0 updated, 0 unchanged" in page
-    assert "acled.csv" in page
+    assert done.status_code == 302 and done.headers["Location"] == preview_url
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "400 added, 0 updated, 0 unchanged" in page and "/confirm" not in page
+    assert "acled.csv" in client.get("/imports").get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+        # The upload stays, to show its result, but not its file.
+        assert db.session.scalar(select(PendingImport.content)) == b""
         statuses = set(db.session.scalars(select(ViolenceReport.status)))
         assert statuses == {"under_review"}
         authors = set(db.session.scalars(select(ViolenceReport.created_by_id)))
@@ -169,7 +172,7 @@ def test_release_records_upload(app, client, auth, make_user):
     page = client.get(preview_url).get_data(as_text=True)
     assert re.search(r"To add</dt><dd>2<", page) and "cumulative" in page
     confirm(client, auth, preview_url)
-    assert "2 added" in client.get("/imports").get_data(as_text=True)
+    assert "2 added" in client.get(preview_url).get_data(as_text=True)
 
 
 def test_an_upload_is_only_its_uploaders(app, client, auth, make_user, process_id):

@@ -37,7 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the audit listener to the app."""
-    from tracker import auth, inputs, security
+    from tracker import auth, inputs, jobs, security
     from tracker.extensions import compress, csrf, db, login_manager, migrate
     from tracker.services.dashboard import cache
     from tracker.services.entry import audit, guard
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     guard.init_app(app)
     bulk_violence.init_app(app)  # after the guard: changes it diverts never reach the row
     security.init_app(app)
+    jobs.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

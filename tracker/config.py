@@ -21,7 +21,17 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a researcher may keep a form open all day
-    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    # 250,000 ACLED rows take about 85 MB (345 bytes a row from scripts/make_test_data.py).
+    MAX_CONTENT_LENGTH = 128 * 1024 * 1024
+    # The web upload: at most this many rows (larger files: the flask import command). Its
+    # check and its import run as jobs on the Huey queue, never inside a request.
+    IMPORT_WEB_MAX_ROWS = 250_000
+    # The job queue: a SQLite file in the instance folder unless HUEY_URL names a Redis server
+    # (redis://host:6379/0), which every app host of a deployment then shares.
+    HUEY_URL: str | None = None
+    HUEY_IMMEDIATE = False
+    # A job not heard from for this long (no progress, no start) died with its worker.
+    IMPORT_JOB_GRACE = timedelta(minutes=5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -81,6 +91,8 @@ class TestingConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = "testing-only-secret-key-not-for-production"
     SERVER_NAME = None
+    # Jobs run inside the request that queues them: no consumer needed in tests.
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(BaseConfig):
@@ -162,6 +174,8 @@ def load_config(app, config_name: str | None = None, overrides: dict | None = No
     for key in _ENV_MINUTES:
         if environ.get(f"{key}_MINUTES"):
             app.config[key] = timedelta(minutes=int(environ[f"{key}_MINUTES"]))
+    if environ.get("HUEY_URL"):
+        app.config["HUEY_URL"] = environ["HUEY_URL"]
     for key in _ENV_BOOL:
         if environ.get(key):
             app.config[key] = environ[key].strip().lower() in ("1", "true", "yes", "on")

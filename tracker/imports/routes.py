@@ -1,53 +1,44 @@
-"""Upload a CSV, preview what it will do, then confirm: researchers and admins only."""
+"""Upload a CSV, check it, see the preview, then confirm: researchers and admins only.
+
+No request runs an import: the check (the import run and rolled back) and the import itself are
+jobs on the queue (:mod:`tracker.jobs`), and the upload's page shows their progress until their
+outcome is in the database.
+"""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from tracker import jobs
+from tracker.errors import error_response
 from tracker.imports import bp
 from tracker.imports.forms import ConfirmForm, UploadForm
 from tracker.permissions import require_role
 from tracker.services.entry.review import review_required
 from tracker.services.interchange import preview_budget
-from tracker.services.interchange.csv_import import (
-    CsvImportError,
-    OutsideRowsError,
-)
 from tracker.services.interchange.import_log import list_imports
+from tracker.services.interchange.upload_jobs import job_status
 from tracker.services.interchange.uploads import (
-    RunRefusedError,
     discard_pending,
     find_pending,
     import_targets,
+    queue_job,
     resolve_target,
-    run_pending,
     store_upload,
+    waiting_uploads,
 )
 
-# The preview runs the whole import inside the request (then rolls it back), and gunicorn
-# stops a worker after 30 s. A 10,000-row preview took 20 s on a busy two-core machine
-# (README, "Performance"), so the web takes half that and larger files go through the
-# command line, which has no time limit.
-WEB_MAX_ROWS = 5_000
+WEB_MAX_ROWS = 250_000
 
 
 def import_command(kind: str, target, filename: str) -> str:
-    """The command that imports this file on the server, where time is not limited."""
+    """The command that imports this file on the server, where no row limit applies."""
     option = f"--process {target.slug}" if kind == "violence" else f"--commitment {target.id}"
     return f"flask --app wsgi import {kind} {filename} {option}"
-
-
-def web_refusal(kind: str, target, filename: str, content: bytes) -> str | None:
-    """Why the web will not take this file (too many rows or values), or None."""
-    config = current_app.config
-    return preview_budget.refusal(
-        preview_budget.measure(content, kind),
-        max_rows=config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
-        command=import_command(kind, target, filename),
-        max_work=config.get("IMPORT_WEB_MAX_WORK", preview_budget.MAX_WORK),
-    )
 
 
 def upload_form() -> UploadForm:
@@ -61,6 +52,7 @@ def render_upload(form: UploadForm, status: int = 200, too_large: str | None = N
         "imports/index.html",
         form=form,
         imports=list_imports(),
+        waiting=[(row, job_status(row)) for row in waiting_uploads(current_user.id)],
         too_large=too_large,
         max_rows=current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
     )
@@ -90,7 +82,7 @@ def index():
 @bp.post("/imports")
 @require_role("researcher", "admin")
 def upload():
-    """Keep the uploaded file, then show its preview."""
+    """Keep the uploaded file and queue its check, then show its page."""
     form = upload_form()
     if not form.validate_on_submit():
         return render_upload(form, 400)
@@ -101,137 +93,132 @@ def upload():
         return render_upload(form, 400)
     upload_file = form.file.data
     filename, content = upload_file.filename or "upload.csv", upload_file.read()
-    refusal = web_refusal(kind, target, filename, content)
+    rows = preview_budget.count_rows(content)
+    refusal = preview_budget.refusal(
+        rows,
+        max_rows=current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS),
+        command=import_command(kind, target, filename),
+    )
     if refusal:
         form.file.errors.append(refusal)
         return render_upload(form, 400)
-    pending = store_upload(current_user.id, kind, target_id, form.status.data, filename, content)
+    pending = store_upload(
+        current_user.id, kind, target_id, form.status.data, filename, content, rows
+    )
+    jobs.enqueue("check", pending.id)
     return redirect(url_for("imports.preview", token=pending.token))
 
 
 def pending_or_404(token: str):
-    """The current user's pending upload, or 404 (someone else's is not theirs to see)."""
+    """The current user's upload, or 404 (someone else's is not theirs to see)."""
     pending = find_pending(token, current_user.id)
     if pending is None:
         abort(404, "This upload is not waiting any more: it was imported, cancelled or expired.")
     return pending
 
 
-def run_refusal(pending, reason: str) -> str:
-    """What the preview page says when the upload is not run."""
-    target = resolve_target(pending.kind, pending.target_id)[0]
-    command = import_command(pending.kind, target, pending.filename) if target else ""
-    if reason == "running":
-        return (
-            "This file is being previewed or imported right now. Wait a minute, then reload "
-            "this page."
-        )
-    if reason == "stopped":
-        return (
-            "The last preview of this file did not finish: it took longer than the server "
-            "allows, and was stopped. Nothing was imported, and it will not be run again on "
-            f"the web. Import it on the server instead, with: {command}"
-        )
-    return reason  # a refusal of the file's size, which names the command itself
-
-
-def render_preview(token, pending, result=None, label="", failure=None, stopped=None):
-    """The preview page: counts and first rows, every error, or why nothing was run."""
-    facts = {"filename": pending.filename, "size": pending.size, "status": pending.status}
-    if not label:
-        label = resolve_target(pending.kind, pending.target_id)[1]
-    status = 200
-    if stopped:
-        status = 409 if "right now" in stopped else 422
-    elif failure:
-        status = 422
-    page = render_template(
-        "imports/preview.html",
-        token=token,
-        kind=pending.kind,
-        facts=facts,
-        label=label,
-        result=result,
-        failure=failure,
-        outside=result.outside if result else [],
-        stopped=stopped,
-        form=ConfirmForm(),
-    )
-    return page, status
+def may_check_again(pending, status: dict) -> bool:
+    """A check is run again after a job died or failed, or after an import was refused (the
+    data or the rules changed since the check); a file's own errors need a new file instead."""
+    if status["state"] in ("stopped", "failed"):
+        return True
+    outcome = pending.outcome or {}
+    return status["state"] == "done" and pending.job == "import" and not outcome.get("ok")
 
 
 @bp.get("/imports/<token>")
 @require_role("researcher", "admin")
 def preview(token: str):
-    """What the import would do: counts, the first rows as stored, or every error."""
+    """The upload's page: its job's progress, then the preview, its errors, or the result."""
     pending = pending_or_404(token)
-    target = resolve_target(pending.kind, pending.target_id)[0]
-    if target is None:
-        abort(404, "the process or commitment of this upload no longer exists")
-    # Uploads kept from before the web limits are held to them here too.
-    too_costly = web_refusal(pending.kind, target, pending.filename, pending.content)
-    if too_costly:
-        return render_preview(token, pending, stopped=run_refusal(pending, too_costly))
-    try:
-        # Rows outside the process are let through here, listed, and need a tick to confirm.
-        result, label = run_pending(
-            pending, current_user.email, current_user.id, dry_run=True, accept_outside=True
-        )
-    except CsvImportError as error:
-        return render_preview(token, pending, failure=error)
-    except RunRefusedError as refused:
-        return render_preview(token, pending, stopped=run_refusal(pending, refused.reason))
-    except LookupError as error:
-        abort(404, str(error))
-    return render_preview(token, pending, result=result, label=label)
+    status = job_status(pending)
+    outcome = pending.outcome or {}
+    http_status = 422 if status["state"] == "done" and not outcome.get("ok", True) else 200
+    page = render_template(
+        "imports/preview.html",
+        token=token,
+        kind=pending.kind,
+        facts={"filename": pending.filename, "size": pending.size, "status": pending.status},
+        label=resolve_target(pending.kind, pending.target_id)[1],
+        status=status,
+        outcome=outcome if status["state"] == "done" else {},
+        check_again=may_check_again(pending, status),
+        form=ConfirmForm(),
+    )
+    return page, http_status
+
+
+@bp.get("/imports/<token>/status.json")
+def status(token: str):
+    """The upload's job as JSON, for the page's progress script; only for its uploader."""
+    if not current_user.is_authenticated:
+        return error_response(401, "Log in to see the progress of your uploads.")
+    if current_user.role not in ("researcher", "admin"):
+        return error_response(403, "Only researchers and admins upload files.")
+    pending = find_pending(token, current_user.id)
+    if pending is None:
+        message = "No upload of yours has this address: it was cancelled, expired or is not yours."
+        return error_response(404, message)
+    return jsonify(job_status(pending))
 
 
 @bp.post("/imports/<token>/confirm")
 @require_role("researcher", "admin")
 def confirm(token: str):
-    """Import for real, in one transaction, as one audit event."""
+    """Queue the import, to run in one transaction, as one audit event."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400, "The form expired; open the preview again and confirm.")
     pending = pending_or_404(token)
-    try:
-        result, label = run_pending(
-            pending,
-            current_user.email,
-            current_user.id,
-            dry_run=False,
-            accept_outside=form.accept_outside.data,
-        )
-    except OutsideRowsError:
+    outcome = pending.outcome or {}
+    checked = pending.job == "check" and pending.job_state == "done" and outcome.get("ok")
+    if not checked:
+        flash("Nothing was imported: this file has no finished check to confirm.", "error")
+        return redirect(url_for("imports.preview", token=token))
+    if outcome.get("outside") and not form.accept_outside.data:
         flash(
             "Some rows lie outside this process's countries or period: tick the box to "
             "import them too, or cancel.",
             "error",
         )
         return redirect(url_for("imports.preview", token=token))
-    except CsvImportError:
-        flash("The file has errors and nothing was imported; see the preview.", "error")
-        return redirect(url_for("imports.preview", token=token))
-    except RunRefusedError:
-        flash("Nothing was imported; see the preview.", "error")
-        return redirect(url_for("imports.preview", token=token))
-    except LookupError as error:
-        abort(404, str(error))
-    counts = result.counts
-    flash(
-        f"Imported into {label}: {counts.added} added, {counts.updated} updated, "
-        f"{counts.unchanged} unchanged.",
-        "success",
-    )
-    return redirect(url_for("imports.index"))
+    if queue_job(pending.id, "import", allowed=("done",), after="check"):
+        jobs.enqueue("import", pending.id, bool(form.accept_outside.data))
+    return redirect(url_for("imports.preview", token=token))
+
+
+@bp.post("/imports/<token>/check")
+@require_role("researcher", "admin")
+def check_again(token: str):
+    """Run the check again: after a job died with its worker, or after errors elsewhere."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form expired; open the upload's page again.")
+    pending = pending_or_404(token)
+    status = job_status(pending)
+    if may_check_again(pending, status):
+        grace = current_app.config["IMPORT_JOB_GRACE"]
+        stale_before = datetime.now(UTC) - grace if status["state"] == "stopped" else None
+        if queue_job(pending.id, "check", allowed=("done", "failed"), stale_before=stale_before):
+            jobs.enqueue("check", pending.id)
+    return redirect(url_for("imports.preview", token=token))
 
 
 @bp.post("/imports/<token>/cancel")
 @require_role("researcher", "admin")
 def cancel(token: str):
-    """Forget the upload; nothing was imported."""
+    """Forget the upload; nothing was imported (a job under way is not stopped)."""
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form expired; open the preview again.")
-    discard_pending(pending_or_404(token))
+    pending = pending_or_404(token)
+    status = job_status(pending)
+    # A running job holds SQLite's write lock: wait for its outcome, then cancel.
+    if status["state"] == "running" or (pending.job == "import" and status["state"] == "queued"):
+        flash(
+            f"The {'check' if pending.job == 'check' else 'import'} is under way and cannot "
+            "be cancelled; wait for its outcome.",
+            "error",
+        )
+        return redirect(url_for("imports.preview", token=token))
+    discard_pending(pending)
     flash("Upload cancelled; nothing was imported.", "info")
     return redirect(url_for("imports.index"))

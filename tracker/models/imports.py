@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import REVIEW_STATUS, Base, utcnow, vocabulary
 
 IMPORT_KINDS = ("violence", "releases")
+# The job an upload is waiting for or ran last: the dry-run check, then the import.
+UPLOAD_JOBS = ("check", "import")
+# queued (waiting for the consumer), running, done (outcome says how), failed (a bug: logged).
+JOB_STATES = ("queued", "running", "done", "failed")
 
 
 class PendingImport(Base):
@@ -30,10 +34,22 @@ class PendingImport(Base):
     )
     filename: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # Up to MAX_CONTENT_LENGTH: loaded only by the job that reads it, not by every page view
+    # or progress poll.
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow
     )
-    # Set (and committed) while a preview or the import runs, cleared when it finishes: still
-    # set afterwards means the run never finished (its worker was stopped), and is not repeated.
+    # Set (and committed) when a job is queued or starts, cleared when it finishes: still set
+    # long after the job's last sign of life means the job died with its worker.
     preview_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    job: Mapped[str] = mapped_column(
+        vocabulary("upload_job", UPLOAD_JOBS), nullable=False, default="check"
+    )
+    job_state: Mapped[str] = mapped_column(
+        vocabulary("upload_job_state", JOB_STATES), nullable=False, default="queued"
+    )
+    # Counted when the file is uploaded, so progress can say "of how many".
+    total_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # What the last job found: counts and first rows, or the errors (see upload_jobs.py).
+    outcome: Mapped[dict | None] = mapped_column(JSON)

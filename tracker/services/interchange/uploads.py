@@ -1,13 +1,13 @@
-"""Web uploads of CSV files: kept in the database between the preview and the confirmation.
+"""Web uploads of CSV files: kept in the database between the check and the import.
 
 App servers keep nothing between requests, so an upload waits in ``pending_imports`` (any
-host can finish it). The preview runs the real import and rolls it back, so its counts and
-rows are exactly what the confirmation will write.
+host can show it, any consumer can run its jobs). Its check runs the real import and rolls it
+back, so the preview's counts and rows are exactly what the import will write; both run as
+jobs (:mod:`upload_jobs`).
 """
 
 from __future__ import annotations
 
-import io
 import secrets
 from datetime import timedelta
 
@@ -16,65 +16,43 @@ from sqlalchemy import delete, select, update
 from tracker.extensions import db
 from tracker.models import Commitment, PeaceProcess, PendingImport
 from tracker.models.base import utcnow
-from tracker.services.entry.audit import audit_context
-from tracker.services.entry.guard import changes_become_revisions
-from tracker.services.entry.review import PublicationRefusedError
-from tracker.services.interchange.csv_import import (
-    CsvImportError,
-    CsvImportResult,
-    RowError,
-    import_releases_csv,
-    import_violence_csv,
-)
-from tracker.services.interchange.import_log import record_import_event
 
 KEEP_PENDING = timedelta(days=1)
-# Longer than any run may take (gunicorn stops a worker after 30 s): a run marked as started
-# longer ago than this never finished.
-RUN_GRACE = timedelta(seconds=90)
 
 
-class RunRefusedError(Exception):
-    """An upload's preview or import is not run: another run is going on (``running``), or an
-    earlier one never finished (``stopped``: it stopped its worker, and would again)."""
+def queue_job(
+    pending_id: int, job: str, allowed: tuple[str, ...], after: str | None = None, stale_before=None
+) -> bool:
+    """Mark the upload as waiting for ``job`` (committed before the job is queued); False when
+    its state is not one of ``allowed`` (another job holds it, or it was imported), or its last
+    job was not ``after`` when given.
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def claim_run(pending_id: int) -> None:
-    """Mark the upload's run as started (committed first, so it outlives a killed worker).
-
-    Raises :class:`RunRefusedError` when a run is marked already: still going, or never finished.
+    A job still ``queued`` or ``running`` is taken over only when it was started before
+    ``stale_before`` (it died with its worker): the condition is checked in the UPDATE itself,
+    so two requests cannot both take it.
     """
-    now = utcnow()
-    claimed = db.session.execute(
-        update(PendingImport)
-        .where(PendingImport.id == pending_id, PendingImport.preview_started_at.is_(None))
-        .values(preview_started_at=now)
-    ).rowcount
-    started = None
-    if not claimed:
-        started = db.session.scalar(
-            select(PendingImport.preview_started_at).where(PendingImport.id == pending_id)
+    holds = PendingImport.job_state.in_(allowed)
+    if after is not None:
+        holds = holds & (PendingImport.job == after)
+    if stale_before is not None:
+        holds = holds | (
+            PendingImport.job_state.in_(("queued", "running"))
+            & (
+                (PendingImport.preview_started_at < stale_before)
+                | (
+                    PendingImport.preview_started_at.is_(None)
+                    & (PendingImport.created_at < stale_before)
+                )
+            )
         )
+    queued = db.session.execute(
+        update(PendingImport)
+        .where(PendingImport.id == pending_id, holds)
+        .values(job=job, job_state="queued", preview_started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    if claimed:
-        return
-    if started is not None:
-        started = started if started.tzinfo else started.replace(tzinfo=now.tzinfo)
-        if now - started < RUN_GRACE:
-            raise RunRefusedError("running")
-    raise RunRefusedError("stopped")
-
-
-def release_run(pending_id: int) -> None:
-    """The run finished (with or without errors): the upload may be previewed again."""
-    db.session.execute(
-        update(PendingImport).where(PendingImport.id == pending_id).values(preview_started_at=None)
-    )
-    db.session.commit()
+    return bool(queued)
 
 
 def import_targets() -> dict[str, list[tuple[str, str]]]:
@@ -108,9 +86,15 @@ def resolve_target(kind: str, target_id: int) -> tuple[object | None, str]:
 
 
 def store_upload(
-    user_id: int, kind: str, target_id: int, status: str, filename: str, content: bytes
+    user_id: int,
+    kind: str,
+    target_id: int,
+    status: str,
+    filename: str,
+    content: bytes,
+    total_rows: int,
 ) -> PendingImport:
-    """Keep an upload for its preview; forget day-old uploads nobody confirmed."""
+    """Keep an upload, waiting for its check; forget day-old uploads and their outcomes."""
     db.session.execute(
         delete(PendingImport).where(PendingImport.created_at < utcnow() - KEEP_PENDING)
     )
@@ -123,6 +107,10 @@ def store_upload(
         filename=filename[:255],
         size=len(content),
         content=content,
+        total_rows=total_rows,
+        job="check",
+        job_state="queued",
+        preview_started_at=utcnow(),
     )
     db.session.add(pending)
     db.session.commit()
@@ -136,54 +124,25 @@ def find_pending(token: str, user_id: int) -> PendingImport | None:
     )
 
 
-def run_pending(
-    pending: PendingImport,
-    actor: str,
-    user_id: int,
-    dry_run: bool,
-    accept_outside: bool = False,
-):
-    """Import the upload; a dry run rolls back. Returns (result, target label).
-
-    Raises :class:`CsvImportError` (after rolling back) when any row is bad, and its
-    ``OutsideRowsError`` when rows lie outside the process unless ``accept_outside``;
-    :class:`RunRefusedError` when the upload is being run, or its last run never finished.
-    """
-    kind, status, filename = pending.kind, pending.status, pending.filename
-    pending_id, content = pending.id, pending.content
-    target, label = resolve_target(kind, pending.target_id)
-    if target is None:
-        raise LookupError("the process or commitment of this upload no longer exists")
-    if kind == "violence":
-        importer, options = import_violence_csv, {"accept_outside": accept_outside}
-    else:
-        importer, options = import_releases_csv, {}
-    claim_run(pending_id)
-    try:
-        with (
-            audit_context(db.session, action="import", actor=actor),
-            changes_become_revisions(db.session, user_id, f"{filename} into {label}"),
-        ):
-            result: CsvImportResult = importer(
-                io.BytesIO(content), target, status, user_id, **options
-            )
-            if not dry_run:
-                record_import_event(kind, label, filename, result, actor, user_id, status)
-                db.session.execute(delete(PendingImport).where(PendingImport.id == pending_id))
-    except PublicationRefusedError as error:
-        db.session.rollback()
-        release_run(pending_id)  # refused as a whole: the upload may be previewed again
-        raise CsvImportError([RowError(1, "status", str(error))]) from None
-    except Exception:
-        db.session.rollback()
-        release_run(pending_id)
-        raise
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    release_run(pending_id)  # after an import the row is gone, and this changes nothing
-    return result, label
+def waiting_uploads(user_id: int) -> list:
+    """This user's uploads not imported yet, newest first (without their files)."""
+    rows = db.session.execute(
+        select(
+            PendingImport.id,
+            PendingImport.size,
+            PendingImport.preview_started_at,
+            PendingImport.token,
+            PendingImport.filename,
+            PendingImport.created_at,
+            PendingImport.total_rows,
+            PendingImport.job,
+            PendingImport.job_state,
+            PendingImport.outcome,
+        )
+        .where(PendingImport.user_id == user_id)
+        .order_by(PendingImport.created_at.desc(), PendingImport.id.desc())
+    ).all()
+    return [row for row in rows if not (row.outcome or {}).get("imported")]
 
 
 def discard_pending(pending: PendingImport) -> None:
