@@ -1,5 +1,8 @@
 """Accounts: the CLI creates users, who then log in through the login page."""
 
+from urllib.parse import unquote
+
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
@@ -82,6 +85,20 @@ def test_login_keeps_next_only_for_local_paths(make_user, client, auth):
         data={"email": "f@example.org", "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/processes/x"
+
+
+@pytest.mark.parametrize("target", ["//[evil.example", "/x?y=//[", "https://[::1/"])
+def test_login_with_a_malformed_next_still_logs_in_safely(make_user, client, auth, target):
+    make_user("h@example.org")
+    token = auth.csrf_token()
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "h@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    expected = target if target.startswith("/x") else "/"  # only the local path is kept
+    assert unquote(response.headers["Location"]) == expected
 
 
 def test_logout_needs_post_and_ends_the_session(make_user, client, auth):

@@ -146,6 +146,25 @@ def test_ten_megabyte_notes_field_is_rejected_by_column(app, runner, process, tm
     assert count_reports(app) == 0
 
 
+def test_source_url_with_an_unclosed_ipv6_bracket_is_named_not_a_crash(
+    app, runner, process, tmp_path
+):
+    path = write(
+        tmp_path,
+        f"{HEADER},source_url\nAFG1,2020-04-09,Battles,Armed clash,Taliban,Kabul,1,https://[::1\n",
+    )
+    result = import_violence(runner, path)
+    assert (
+        result.exit_code == 1
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    ), result.output
+    assert "line 2, column source_url: 'https://[::1' is not a well-formed web address" in (
+        result.output
+    )
+    assert count_reports(app) == 0
+
+
 def test_error_listing_stops_at_100_and_counts_the_rest(app, runner, process, tmp_path):
     rows = "".join(f"AFG{n},2020-04-09,Battles,Armed clash,Taliban,Kabul,-1\n" for n in range(130))
     result = import_violence(runner, write(tmp_path, f"{HEADER}\n{rows}"))

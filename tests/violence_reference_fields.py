@@ -167,7 +167,10 @@ def url(value: Any) -> str:
     if not isinstance(value, str) or is_blank(value):
         raise FieldError("must be a URL such as https://example.org/article")
     value = value.strip()
-    parts = urlsplit(value)
+    try:  # the one change since: an unclosed IPv6 bracket raised ValueError (a crash)
+        parts = urlsplit(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a well-formed web address") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise FieldError(f"{value!r} is not a web address starting with http:// or https://")
     if len(value) > 2000:

@@ -28,8 +28,13 @@ def safe_next(target: str | None) -> str | None:
     # "/\t/evil.example" would leave the site.
     if any(char in target for char in "\\\t\r\n") or not target.startswith("/"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
+    if target.startswith("//"):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # an unclosed "[" where an IPv6 host would be
+        return None
+    if parts.scheme or parts.netloc:
         return None
     return target
 

@@ -222,7 +222,10 @@ def url(value: Any) -> str:
     if not isinstance(value, str) or is_blank(value):
         raise FieldError("must be a URL such as https://example.org/article")
     value = value.strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "https://[::1": an unclosed bracket where an IPv6 host would be
+        raise FieldError(f"{value!r} is not a well-formed web address") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise FieldError(f"{value!r} is not a web address starting with http:// or https://")
     if len(value) > MAX_URL:
