@@ -58,6 +58,11 @@ class BaseConfig:
     PROXY_FIX_X_FOR = 0
     SECRET_KEY: str | None = None
     # Responses compressed by Flask-Compress (static files come pre-compressed from WhiteNoise).
+    # Pages and CSVs are compressed on every request, so fast levels: Brotli 1 turns the 222 KB
+    # process page into 37 KB in 0.6 ms, where Brotli 4 (the default) took 2.2 ms for 32 KB and
+    # gzip 6 5.4 ms for 35 KB (gzip 1: 1.7 ms, 44 KB).
+    COMPRESS_BR_LEVEL = 1
+    COMPRESS_LEVEL = 1
     COMPRESS_MIMETYPES = [
         "text/html",
         "text/css",
