@@ -3,15 +3,21 @@ confirmed warnings; publishing returns to the queue at the next item; send back 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.records_support import form_values, make_process, post, text_of
 from tracker.extensions import db
-from tracker.models import Commitment
+from tracker.models import Commitment, PeaceProcess, User
+from tracker.services.entry.audit import audit_context
+from tracker.services.entry.guard import changes_become_revisions
+from tracker.services.interchange.csv_import import import_violence_csv
+from tracker.services.interchange.import_log import record_import_event
 
 
 @pytest.fixture
@@ -120,3 +126,30 @@ def test_a_confirmed_warning_is_shown_again_when_the_data_moved_meanwhile(app, p
     warned = re.search(r"name=\"warned\" value='([^']*)'", again.get_data(as_text=True)).group(1)
     saved = post(people["a"], path, {**data, "confirm_warnings": "y", "warned": warned})
     assert saved.status_code == 302
+
+
+def test_a_large_import_is_listed_whole_with_its_counts_separated(app, people, monkeypatch):
+    """A 250,000-row upload leaves that many drafts: the queue groups them under their import
+    and writes the counts with separators. Their events are read in slices of ids
+    (PostgreSQL takes at most 65,535 parameters in a statement), here slices of 7."""
+    from tracker.services.entry import trail
+
+    monkeypatch.setattr(trail, "ID_SLICE", 7, raising=False)
+    ids = make_process(app)
+    header = "event_id_cnty,event_date,event_type,actor1,location,fatalities"
+    lines = [f"AFG{n},2020-04-09,Battles,Taliban,Kabul,1" for n in range(1234)]
+    with app.app_context():
+        author = db.session.scalar(select(User).where(User.email == "a@example.org"))
+        process = db.session.get(PeaceProcess, ids["process"])
+        content = "\n".join([header, *lines]).encode()
+        with (
+            audit_context(db.session, action="import", actor="a@example.org"),
+            changes_become_revisions(db.session, author.id, "big.csv into Afghanistan 2020"),
+        ):
+            result = import_violence_csv(io.BytesIO(content), process, None, author.id)
+            record_import_event("violence", process.slug, "big.csv", result, "a@example.org")
+        db.session.commit()
+    page = text_of(people["b"].get("/manage/review"))
+    assert "Waiting for your review (1,234)" in page
+    assert "(1,234 records)" in page and "Publish all 1,234" in page
+    assert "Entered one by one" not in page  # no draft lost its import in a slice

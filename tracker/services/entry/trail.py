@@ -27,6 +27,7 @@ PROPOSALS = {"revise"}
 # Bulk imports name the kind of record they added in their changes; only these kinds have them.
 RECORDS_KEY = "records"
 BULK_ENTITIES = frozenset({"violence_report"})
+ID_SLICE = 10_000
 
 
 def to_runs(ids: Iterable[int]) -> list[list[int]]:
@@ -158,13 +159,18 @@ def record_events(
 def authorship_events(entity: str, ids: list[int]) -> list[tuple[int, str, int | None, dict]]:
     """(record id, action, user id, changes) of many records' events, oldest first, bulk
     imports included with their batch: what the review queue needs, in two queries."""
-    rows = list(
-        db.session.execute(
-            select(AuditEvent.id, AuditEvent.entity_id, AuditEvent.action, AuditEvent.user_id,
-                   AuditEvent.changes)
-            .where(AuditEvent.entity_type == entity, AuditEvent.entity_id.in_(ids))
-        )
-    )  # fmt: skip
+    rows = []
+    # In slices: one IN list per 10,000 ids, as SQLite takes at most 32,766 parameters in a
+    # statement and PostgreSQL 65,535 (a 250,000-row upload leaves that many drafts).
+    for start in range(0, len(ids), ID_SLICE):
+        rows.extend(
+            db.session.execute(
+                select(AuditEvent.id, AuditEvent.entity_id, AuditEvent.action,
+                       AuditEvent.user_id, AuditEvent.changes)
+                .where(AuditEvent.entity_type == entity,
+                       AuditEvent.entity_id.in_(ids[start : start + ID_SLICE]))
+            )
+        )  # fmt: skip
     for record_id, event in bulk_import_of(entity, ids).items():
         batch = event.changes.get("batch")
         changes = {"batch": {"before": None, "after": batch}} if batch else {}
