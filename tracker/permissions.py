@@ -80,5 +80,10 @@ def published_process_or_404(slug: str):
     """The published process with this slug, or a 404 that names it (JSON under the API)."""
     found = find_process(slug)
     if found is None:
-        abort(404, f"There is no published process called {slug!r}.")
+        no_published_process(slug)
     return found
+
+
+def no_published_process(slug: str):
+    """A 404 that names the process asked for (JSON under the API)."""
+    abort(404, f"There is no published process called {slug!r}.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 
-from tracker.main import bp
+from tracker.extensions import db
+from tracker.main import bp, shared_answers
+from tracker.models import PeaceProcess
 from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import assemble as dashboard
 from tracker.services.dashboard import cache
@@ -19,22 +21,39 @@ def chart_or_404(slug: str, key: str):
     params = dashboard.parse_params(request.args)
     chart = dashboard.Dashboard(found, params).chart(key)
     if chart is None:
-        abort(404, f"The process has no data for the {key!r} chart.")
+        abort(404, no_chart_data(key))
     return found, params, chart
+
+
+def no_chart_data(key: str) -> str:
+    return f"The process has no data for the {key!r} chart."
 
 
 @bp.get("/processes/<slug>/charts/<key>.csv")
 def chart_csv(slug: str, key: str):
-    """The rows of one chart's data table as CSV, under the same filters as the page."""
-    found, params, chart = chart_or_404(slug, key)
-    body = cache.cached(
-        ("chart-csv", key, found.id, params.cache_key()), lambda: dashboard.chart_csv(chart)
-    )
-    return Response(
+    """The rows of one chart's data table as CSV, under the same filters as the page: the
+    same for every viewer (published data only), so kept whole (see shared_answers)."""
+    process_id = shared_answers.published_process_id(slug)
+    if key not in dashboard.BUILDERS:
+        abort(404, f"There is no chart called {key!r}.")
+    params = dashboard.parse_params(request.args)
+    cache_key = ("chart-csv", key, process_id, params.cache_key())
+    body = cache.cached(cache_key, lambda: _chart_csv(process_id, params, key))
+    if body is None:
+        abort(404, no_chart_data(key))
+    return shared_answers.encoded(
+        cache_key,
         body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{found.slug}-{key}.csv"'},
+        "text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{key}.csv"'},
     )
+
+
+def _chart_csv(process_id: int, params, key: str) -> str | None:
+    """One chart's CSV, or None when the process has no data for it."""
+    found = db.session.get(PeaceProcess, process_id)
+    chart = dashboard.Dashboard(found, params).chart(key)
+    return None if chart is None else dashboard.chart_csv(chart)
 
 
 @bp.get("/processes/<slug>/charts/<key>/table")

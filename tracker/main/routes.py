@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import abort, render_template, request, send_from_directory, session
-from flask_login import current_user
+from flask import abort, render_template, request, send_from_directory
 from plotly.offline import get_plotlyjs_version
 
-from tracker.main import bp
+from tracker.extensions import db
+from tracker.main import bp, shared_answers
+from tracker.models import PeaceProcess
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.permissions import published_process_or_404
 from tracker.services.dashboard import assemble as dashboard
@@ -57,12 +58,14 @@ def process(slug: str):
 
     For anonymous visitors the rendered page is kept under the data version (see cache.py).
     """
-    found = published_process_or_404(slug)
-    if session or current_user.is_authenticated:
-        return render_process(found)  # a flash message or a user's menu: not shared
+    if not shared_answers.is_shared():
+        # A flash message or a user's menu: not shared.
+        return render_process(published_process_or_404(slug))
     # Anonymous visitors all see the same page for the same data and filters.
-    args = tuple(sorted(request.args.items(multi=True)))
-    return cache.cached_page(("process", found.id, args), lambda: render_process(found))
+    process_id = shared_answers.published_process_id(slug)
+    key = ("process", process_id, tuple(sorted(request.args.items(multi=True))))
+    page = cache.cached_page(key, lambda: render_process(db.session.get(PeaceProcess, process_id)))
+    return shared_answers.encoded(key, page, "text/html")
 
 
 def render_process(found):

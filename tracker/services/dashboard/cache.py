@@ -41,6 +41,7 @@ UNTRACKED_TABLES = frozenset(
 )
 BUMPED = "data_version_bumped"
 DATA_VERSION = DataVersion.__table__
+VERSION_QUERY = select(DATA_VERSION.c.version).where(DATA_VERSION.c.id == DATA_VERSION_ID)
 
 
 def bump(connection: Connection) -> None:
@@ -80,9 +81,8 @@ def _transaction_ended(connection, *args) -> None:
 def current_version() -> int:
     """The committed data version this request sees (read once per request)."""
     if "data_version" not in g:
-        version = db.session.scalar(
-            select(DataVersion.version).where(DataVersion.id == DATA_VERSION_ID)
-        )
+        # A Core statement on the session's connection: no ORM step, on every request.
+        version = db.session.connection().scalar(VERSION_QUERY)
         g.data_version = version or 0
     return g.data_version
 
