@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.records_support import make_process, post, text_of
 from tests.test_records_violence import report_data
 from tracker.extensions import db
-from tracker.models import AuditEvent, PeaceProcess, ViolenceReport
+from tracker.models import AuditEvent, PeaceProcess, Source, ViolenceReport
 from tracker.services.entry import guard, review, trail
 from tracker.services.entry.audit import audit_context
 from tracker.services.interchange import csv_import
@@ -322,3 +322,26 @@ def test_archiving_an_imported_report_makes_the_next_import_compare_it(app, runn
     assert "5 rows: 0 added, 0 updated, 5 unchanged" in result.output, result.output
     with app.app_context():
         assert report_by_event_id("AFG2").status == "archived"
+
+
+def test_editing_a_cited_sources_url_makes_the_next_import_compare_its_reports(
+    app, runner, ids, tmp_path
+):
+    old, new = "https://example.org/a", "https://example.org/a-corrected"
+    urls = (f",{old}", ",", ",", ",", f",{old}")
+    path = write(tmp_path, csv_text(extra_header=",source_url", extra=urls))
+    run(runner, path)
+    with app.app_context():
+        assert report_by_event_id("AFG1").fingerprint is not None
+        source = db.session.scalars(select(Source).where(Source.url == old)).one()
+        with audit_context(db.session, action="update", actor="editor@example.org"):
+            source.url = new
+            db.session.commit()
+        assert report_by_event_id("AFG1").fingerprint is None
+        assert report_by_event_id("AFG5").fingerprint is None
+        assert report_by_event_id("AFG2").fingerprint is not None
+    result = run(runner, path)
+    # Compared for real, as the ORM import does: the file cites the old URL again.
+    assert "5 rows: 0 added, 2 updated, 3 unchanged" in result.output, result.output
+    with app.app_context():
+        assert [s.url for s in report_by_event_id("AFG1").sources] == [old]

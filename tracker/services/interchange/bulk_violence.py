@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, event, func, insert, inspect, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from tracker.extensions import db
@@ -318,8 +318,8 @@ class BulkViolence:
 
 
 def _fingerprints_go_stale(session: Session, flush_context, instances) -> None:
-    """Any ORM change to a report, or to one of its claims, makes its fingerprint stale: the
-    next re-import compares that report for real."""
+    """Any ORM change to a report, to one of its claims or to the URL of a source either cites
+    makes the report's fingerprint stale: the next re-import compares that report for real."""
     reports = [
         obj for obj in session.dirty if isinstance(obj, ViolenceReport) and session.is_modified(obj)
     ]
@@ -329,6 +329,27 @@ def _fingerprints_go_stale(session: Session, flush_context, instances) -> None:
     for report in reports:
         if report.fingerprint is not None:
             report.fingerprint = None
+    # A source's URL is part of the rows that cite it, directly or through a claim: editing it
+    # makes those reports' fingerprints stale too (set in SQL: they need not be loaded).
+    edited = [
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Source) and obj.id is not None and inspect(obj).attrs.url.history.deleted
+    ]
+    if edited:
+        direct = select(violence_report_sources.c.violence_report_id).where(
+            violence_report_sources.c.source_id.in_(edited)
+        )
+        by_claim = (
+            select(CLAIMS.c.violence_report_id)
+            .join(claim_sources, claim_sources.c.claim_id == CLAIMS.c.id)
+            .where(claim_sources.c.source_id.in_(edited))
+        )
+        session.connection().execute(
+            update(REPORTS)
+            .where(REPORTS.c.id.in_(direct.union(by_claim)), REPORTS.c.fingerprint.is_not(None))
+            .values(fingerprint=None)
+        )
 
 
 def init_app(app) -> None:
