@@ -125,6 +125,17 @@ def test_release_records_upload(app, client, auth, researcher, commitment_id):
     assert "2 added" in client.get(preview_url).get_data(as_text=True)
 
 
+def test_the_import_log_names_the_uploaded_file(app, client, auth, researcher, commitment_id):
+    content = b"date,kind,count\n2020-04-08,batch,100\n"
+    confirm(client, auth, preview(client, auth, f"releases:{commitment_id}", content, "april.csv"))
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "import")
+        ).one()
+        assert event.changes["file"] == "april.csv"
+        assert event.summary.startswith("releases from april.csv into ")
+
+
 def test_an_upload_is_only_its_uploaders(app, client, auth, make_user, process_id):
     make_user()
     auth.login()
