@@ -20,6 +20,8 @@ from tracker.cli import DEMO_BUNDLE
 from tracker.extensions import db
 from tracker.services.interchange.bundle_import import import_bundle
 
+pytest_plugins = ["tests.upload_support"]
+
 PASSWORD = "correct horse battery staple"
 
 

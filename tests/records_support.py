@@ -53,6 +53,19 @@ def form_values(page: str) -> dict[str, str]:
     return values
 
 
+def release_form_values(page: str) -> dict[str, str]:
+    """A rendered release form's fields as a browser sends them back unchanged (a batch)."""
+    data = form_values(page)
+    for name in ("date", "count", "count_low", "count_high", "location"):
+        match = re.search(rf'name="{name}" type="text" value="([^"]*)"', page)
+        data[name] = match.group(1) if match else ""
+    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>\n?([^<]*)</textarea>', page)
+    data["notes"] = html.unescape(notes.group(1)) if notes else ""
+    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
+    return {**data, "commitment_id": commitment, "kind": "batch", "date_precision": "day",
+            "verification": "reported"}  # fmt: skip
+
+
 def post(client, path: str, data: dict, form_path: str | None = None):
     """POST ``data`` with the CSRF token of the form at ``form_path`` (default: ``path``)."""
     return client.post(path, data={"csrf_token": token(client, form_path or path), **data})

@@ -35,6 +35,7 @@ def decoded(response) -> bytes:
         return brotli.decompress(response.data)
     if encoding == "gzip":
         return gzip.decompress(response.data)
+    assert encoding is None, encoding
     return response.data
 
 

@@ -26,6 +26,19 @@ def export(runner, tmp_path, name="export.json") -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def refused_import(app, runner, tmp_path, document: dict, name: str) -> str:
+    """Import ``document`` as a bundle file that the CLI refuses whole; its output.
+
+    The command exits 1 without a traceback and nothing is written, not even an audit event."""
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert counts(app) == {"releases": 0, "violence": 0, "audit": 0}
+    return result.output
+
+
 def test_demo_load_twice_changes_nothing(app, runner):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
@@ -155,23 +168,17 @@ def test_unstorable_characters_anywhere_are_named_by_json_path(app, runner, tmp_
     document["process"]["name"] = "P\u0000x"
     document["agreements"][0]["commitments"][0]["releases"][2]["notes"] = "a \ud800 b"
     document["violence"][0]["ignored by the import"] = "\u0000"
-    path = tmp_path / "nul.json"
     # The JSON text holds the escapes "\u0000" and "\ud800", as a bundle file would.
-    path.write_text(json.dumps(document), encoding="utf-8")
-    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
-    assert result.exit_code == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    output = refused_import(app, runner, tmp_path, document, "nul.json")
     assert (
-        "process.name: holds a NUL character (U+0000), which cannot be stored; remove it"
-        in result.output
+        "process.name: holds a NUL character (U+0000), which cannot be stored; remove it" in output
     )
     assert (
         "agreements[0].commitments[0].releases[2].notes: holds an unpaired surrogate (U+D800)"
-        in result.output
+        in output
     )
-    assert "violence[0].ignored by the import: holds a NUL character" in result.output
-    assert "nothing was imported" in result.output
-    assert counts(app) == {"releases": 0, "violence": 0, "audit": 0}
+    assert "violence[0].ignored by the import: holds a NUL character" in output
+    assert "nothing was imported" in output
 
 
 def test_source_names_and_titles_longer_than_their_columns_are_named_by_json_path(
@@ -183,15 +190,10 @@ def test_source_names_and_titles_longer_than_their_columns_are_named_by_json_pat
     long_publisher = {"url": "https://example.org/a", "publisher": "Q" * 201}
     document["agreements"][0]["sources"] = [long_publisher]
     document["sources"][0]["title"] = "T" * 2001
-    path = tmp_path / "long.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    result = runner.invoke(args=["import", "process", str(path), "--status", "under_review"])
-    assert result.exit_code == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    output = refused_import(app, runner, tmp_path, document, "long.json")
     assert (
         "agreements[0].commitments[0].releases[0].source_name: is 250 characters long; "
-        "the limit is 200" in result.output
+        "the limit is 200" in output
     )
-    assert "agreements[0].sources[0].publisher: is 201 characters long" in result.output
-    assert "sources[0].title: is 2,001 characters long; the limit is 2,000" in result.output
-    assert counts(app) == {"releases": 0, "violence": 0, "audit": 0}
+    assert "agreements[0].sources[0].publisher: is 201 characters long" in output
+    assert "sources[0].title: is 2,001 characters long; the limit is 2,000" in output

@@ -196,14 +196,6 @@ def test_unknown_process_is_an_error(runner, app, tmp_path):
     assert result.exit_code == 1 and "no process with slug 'afg'" in result.output
 
 
-@pytest.fixture
-def commitment_id(app):
-    with app.app_context():
-        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
-        db.session.commit()
-        return commitment.id
-
-
 def import_releases(runner, path, commitment_id, *extra):
     return runner.invoke(
         args=["import", "releases", str(path), "--commitment", str(commitment_id), *extra]

@@ -111,10 +111,8 @@ def upload(client, auth, process_id, content: bytes):
 
 
 def test_web_preview_asks_for_a_tick_before_importing_rows_outside(
-    app, client, auth, make_user, afghanistan
+    app, client, auth, researcher, afghanistan
 ):
-    make_user()
-    auth.login()
     response = upload(client, auth, afghanistan, (FORMATS / "acled_today.csv").read_bytes())
     preview_url = response.headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)

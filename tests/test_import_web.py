@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
-from tests import factories
+from tests.upload_support import DATA, confirm, preview, reports, upload
 from tracker.extensions import db
 from tracker.models import AuditEvent, PeaceProcess, PendingImport, Source, ViolenceReport
-
-DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def process_id(app):
-    with app.app_context():
-        process = factories.process(slug="afg", name="Afghanistan")
-        db.session.commit()
-        return process.id
-
-
-def reports(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(ViolenceReport))
-
-
-def upload(client, auth, target: str, content: bytes, name="file.csv", status="under_review"):
-    fields = {
-        "csrf_token": auth.csrf_token("/imports"),
-        "target": target,
-        "status": status,
-        "file": FileStorage(io.BytesIO(content), name, content_type="text/csv"),
-    }
-    # Encoded here, in memory: the test client would spool a large body to a temporary file.
-    boundary, body = encode_multipart(fields)
-    return client.post(
-        "/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
-    )
-
-
-def confirm(client, auth, preview_url: str):
-    token = auth.csrf_token(preview_url)
-    return client.post(f"{preview_url}/confirm", data={"csrf_token": token})
 
 
 def test_viewers_are_sent_to_log_in(client):
@@ -56,10 +18,8 @@ def test_viewers_are_sent_to_log_in(client):
 
 
 def test_preview_then_confirm_imports_with_one_listed_audit_event(
-    app, client, auth, make_user, process_id
+    app, client, auth, researcher, process_id
 ):
-    make_user()
-    auth.login()
     content = (DATA / "acled_afghanistan_2020.csv").read_bytes()
     response = upload(client, auth, f"violence:{process_id}", content, "acled.csv")
     assert response.status_code == 302
@@ -94,12 +54,10 @@ def test_preview_then_confirm_imports_with_one_listed_audit_event(
 
 
 def test_broken_file_preview_lists_errors_and_cannot_be_confirmed(
-    app, client, auth, make_user, process_id
+    app, client, auth, researcher, process_id
 ):
-    make_user()
-    auth.login()
     content = (DATA / "broken" / "negative_fatalities.csv").read_bytes()
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     response = client.get(preview_url)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -130,9 +88,7 @@ def test_importing_as_published_needs_review_turned_off(app, client, auth, make_
         assert db.session.scalar(select(ViolenceReport.status)) == "published"
 
 
-def test_missing_file_and_unknown_target_are_form_errors(client, auth, make_user, process_id):
-    make_user()
-    auth.login()
+def test_missing_file_and_unknown_target_are_form_errors(client, auth, researcher, process_id):
     token = auth.csrf_token("/imports")
     response = client.post(
         "/imports", data={"csrf_token": token, "target": f"violence:{process_id}"}
@@ -160,26 +116,31 @@ class TestUploadLimit:
             assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
 
 
-def test_release_records_upload(app, client, auth, make_user):
-    with app.app_context():
-        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
-        db.session.commit()
-        commitment_id = commitment.id
-    make_user()
-    auth.login()
+def test_release_records_upload(app, client, auth, researcher, commitment_id):
     content = b"date,kind,count\n2020-04-08,batch,100\n2020-04-13,cumulative,361\n"
-    preview_url = upload(client, auth, f"releases:{commitment_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"releases:{commitment_id}", content)
     page = client.get(preview_url).get_data(as_text=True)
     assert re.search(r"To add</dt><dd>2<", page) and "cumulative" in page
     confirm(client, auth, preview_url)
     assert "2 added" in client.get(preview_url).get_data(as_text=True)
 
 
+def test_the_import_log_names_the_uploaded_file(app, client, auth, researcher, commitment_id):
+    content = b"date,kind,count\n2020-04-08,batch,100\n"
+    confirm(client, auth, preview(client, auth, f"releases:{commitment_id}", content, "april.csv"))
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "import")
+        ).one()
+        assert event.changes["file"] == "april.csv"
+        assert event.summary.startswith("releases from april.csv into ")
+
+
 def test_an_upload_is_only_its_uploaders(app, client, auth, make_user, process_id):
     make_user()
     auth.login()
     content = b"event_date,event_type,actor1,location,fatalities\n2020-04-09,Riots,Mob,Kabul,0\n"
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     auth.logout()
     make_user("other@example.org")
     auth.login("other@example.org")
@@ -189,11 +150,9 @@ def test_an_upload_is_only_its_uploaders(app, client, auth, make_user, process_i
     assert reports(app) == 0
 
 
-def test_cancel_forgets_the_upload(app, client, auth, make_user, process_id):
-    make_user()
-    auth.login()
+def test_cancel_forgets_the_upload(app, client, auth, researcher, process_id):
     content = b"event_date,event_type,actor1,location,fatalities\n2020-04-09,Riots,Mob,Kabul,0\n"
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     token = auth.csrf_token(preview_url)
     assert client.post(f"{preview_url}/cancel", data={"csrf_token": token}).status_code == 302
     assert client.get(preview_url).status_code == 404
@@ -208,10 +167,8 @@ def pending_uploads(app) -> int:
 
 
 def test_files_over_the_row_limit_are_sent_to_the_command_line(
-    app, client, auth, make_user, process_id
+    app, client, auth, researcher, process_id
 ):
-    make_user()
-    auth.login()
     # 400 rows, some with notes over several lines: rows are counted, not lines.
     content = (DATA / "acled_afghanistan_2020.csv").read_bytes()
     app.config["IMPORT_WEB_MAX_ROWS"] = 399
@@ -230,13 +187,9 @@ def test_files_over_the_row_limit_are_sent_to_the_command_line(
     assert response.status_code == 302 and pending_uploads(app) == 1
 
 
-def test_release_files_over_the_row_limit_name_the_commitment(app, client, auth, make_user):
-    with app.app_context():
-        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
-        db.session.commit()
-        commitment_id = commitment.id
-    make_user()
-    auth.login()
+def test_release_files_over_the_row_limit_name_the_commitment(
+    app, client, auth, researcher, commitment_id
+):
     app.config["IMPORT_WEB_MAX_ROWS"] = 1
     content = b"date,kind,count\n2020-04-08,batch,100\n\n2020-04-09,batch,5\n"
     response = upload(client, auth, f"releases:{commitment_id}", content, "r.csv")
@@ -247,19 +200,13 @@ def test_release_files_over_the_row_limit_name_the_commitment(app, client, auth,
 
 
 def test_a_publisher_name_longer_than_its_column_is_named_in_the_preview(
-    app, client, auth, make_user
+    app, client, auth, researcher, commitment_id
 ):
-    with app.app_context():
-        commitment = factories.commitment(factories.agreement(factories.process(slug="p")))
-        db.session.commit()
-        commitment_id = commitment.id
-    make_user()
-    auth.login()
     content = (
         "date,kind,count,source_url,source_name\n"
         f"2020-04-08,batch,100,https://example.org/a,{'P' * 250}\n"
     ).encode()
-    preview_url = upload(client, auth, f"releases:{commitment_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"releases:{commitment_id}", content)
     response = client.get(preview_url)
     assert response.status_code < 500
     page = response.get_data(as_text=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.records_support import form_values, make_process, post, text_of
+from tests.records_support import make_process, post, release_form_values, text_of
 from tracker.extensions import db
 from tracker.models import ReleaseRecord
 
@@ -26,16 +24,7 @@ def path(app, people):
 
 def opened(client, path: str) -> dict:
     """The form as a browser would send it back unchanged."""
-    page = client.get(path).get_data(as_text=True)
-    data = form_values(page)
-    for name in ("date", "count", "count_low", "count_high", "location"):
-        match = re.search(rf'name="{name}" type="text" value="([^"]*)"', page)
-        data[name] = match.group(1) if match else ""
-    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>\n?([^<]*)</textarea>', page)
-    data["notes"] = notes.group(1) if notes else ""
-    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
-    return {**data, "commitment_id": commitment, "kind": "batch", "date_precision": "day",
-            "verification": "reported"}  # fmt: skip
+    return release_form_values(client.get(path).get_data(as_text=True))
 
 
 def stored(app) -> tuple[int, str, str]:
@@ -63,7 +52,7 @@ def test_a_field_both_changed_is_shown_side_by_side_and_needs_a_choice(app, peop
     assert 'name="choose-count" value="mine"' in page
     assert 'name="choose-location"' not in page  # only A changed it: A's value is kept
     assert 'name="location" type="text" value="Bagram prison"' in page
-    again = {**opened_from(page), "must_choose": "count"}
+    again = {**release_form_values(page), "must_choose": "count"}
     undecided = post(people["b"], path, again)
     assert undecided.status_code == 409
     assert "Choose, for each field both of you changed" in text_of(undecided)
@@ -71,16 +60,3 @@ def test_a_field_both_changed_is_shown_side_by_side_and_needs_a_choice(app, peop
     theirs = post(people["b"], path, {**again, "choose-count": "theirs"})
     assert theirs.status_code == 302
     assert stored(app) == (25, "B's note", "Bagram prison")
-
-
-def opened_from(page: str) -> dict:
-    """The fields of a re-shown form (after a conflict), as the browser sends them."""
-    data = form_values(page)
-    for name in ("date", "count", "count_low", "count_high", "location"):
-        match = re.search(rf'name="{name}" type="text" value="([^"]*)"', page)
-        data[name] = match.group(1) if match else ""
-    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>\n?([^<]*)</textarea>', page)
-    data["notes"] = (notes.group(1) if notes else "").replace("&#39;", "'")
-    commitment = re.search(r'<option selected value="(\d+)">', page).group(1)
-    return {**data, "commitment_id": commitment, "kind": "batch", "date_precision": "day",
-            "verification": "reported"}  # fmt: skip

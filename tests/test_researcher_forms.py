@@ -8,8 +8,8 @@ from datetime import date
 
 from tests import factories
 from tests.records_support import post
-from tests.test_import_web import DATA, confirm, upload
 from tests.test_records_violence import NEW, ids, report_data  # noqa: F401  - ids is a fixture
+from tests.upload_support import DATA, confirm, upload
 from tracker.extensions import db
 from tracker.models import Commitment, CommitmentStatusChange, Party
 

@@ -185,6 +185,21 @@ class TestErrors:
         assert "You do not have permission" in response.get_data(as_text=True)
 
 
+def failed_login_keys(app, client, auth, forwarded_for: str) -> set[str]:
+    """Fail a login with an X-Forwarded-For header; the keys the throttle counted it under."""
+    client.post(
+        "/login",
+        data={
+            "email": "x@example.org",
+            "password": "wrong password!!",
+            "csrf_token": auth.csrf_token(),
+        },
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+    with app.app_context():
+        return set(db.session.scalars(select(LoginFailure.key)))
+
+
 class TestBehindAProxy:
     """With PROXY_FIX_X_FOR=1 the app trusts one proxy's X-Forwarded-* headers."""
 
@@ -197,26 +212,12 @@ class TestBehindAProxy:
         assert "max-age=" in response.headers["Strict-Transport-Security"]
 
     def test_throttling_counts_the_forwarded_client_address(self, app, client, auth):
-        token = auth.csrf_token()
-        client.post(
-            "/login",
-            data={"email": "x@example.org", "password": "wrong password!!", "csrf_token": token},
-            headers={"X-Forwarded-For": "203.0.113.7"},
-        )
-        with app.app_context():
-            keys = set(db.session.scalars(select(LoginFailure.key)))
+        keys = failed_login_keys(app, client, auth, forwarded_for="203.0.113.7")
         assert keys == {"account:x@example.org", "address:203.0.113.7"}
 
 
 def test_without_proxy_fix_forwarded_headers_are_ignored(app, client, auth):
     response = client.get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
-    token = auth.csrf_token()
-    client.post(
-        "/login",
-        data={"email": "x@example.org", "password": "wrong password!!", "csrf_token": token},
-        headers={"X-Forwarded-For": "203.0.113.7"},
-    )
-    with app.app_context():
-        keys = set(db.session.scalars(select(LoginFailure.key)))
+    keys = failed_login_keys(app, client, auth, forwarded_for="203.0.113.7")
     assert "address:127.0.0.1" in keys and "address:203.0.113.7" not in keys

@@ -4,28 +4,16 @@ and never older than the last write."""
 from __future__ import annotations
 
 import csv
-import gzip
 import html
 import io
 
-import brotli
-
 from tests.records_support import enter_batch, make_process, record_action
+from tests.test_assets import decoded
 from tests.test_export_queries import counted_queries
 
 SLUG = "afghanistan-2020"
 PAGE = f"/processes/{SLUG}"
 PROGRESS_CSV = f"/processes/{SLUG}/charts/progress.csv"
-
-
-def decoded(response) -> bytes:
-    encoding = response.headers.get("Content-Encoding")
-    if encoding == "br":
-        return brotli.decompress(response.data)
-    if encoding == "gzip":
-        return gzip.decompress(response.data)
-    assert encoding is None, encoding
-    return response.data
 
 
 def get(client, path: str, encoding: str):

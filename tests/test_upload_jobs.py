@@ -7,38 +7,21 @@ Tests run the jobs in Huey's immediate mode (inside the request that queues them
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 import signal
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select, update
 
-from tests.test_import_web import DATA, confirm, process_id, reports, upload  # noqa: F401
+from tests.upload_support import DATA, acled_file, confirm, preview, reports, upload
 from tracker import jobs
 from tracker.extensions import db
 from tracker.models import PendingImport, ViolenceReport
 from tracker.models.base import utcnow
 from tracker.services.interchange import preview_budget, upload_jobs
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
-from make_test_data import acled_rows  # noqa: E402
-
-
-def acled_file(count: int) -> bytes:
-    """``count`` realistic ACLED rows from the test data generator, as a CSV file."""
-    rows = acled_rows(count)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
 
 
 def text(response) -> str:
@@ -46,17 +29,11 @@ def text(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", page))
 
 
-@pytest.fixture
-def researcher(make_user, auth):
-    make_user()
-    auth.login()
-
-
 def post(client, auth, url: str, **data):
     return client.post(url, data={"csrf_token": auth.csrf_token("/imports"), **data})
 
 
-def test_a_20000_row_violence_upload_completes(app, client, auth, researcher, process_id):  # noqa: F811
+def test_a_20000_row_violence_upload_completes(app, client, auth, researcher, process_id):
     content = acled_file(20_000)
     response = upload(client, auth, f"violence:{process_id}", content, "acled-20k.csv")
     assert response.status_code == 302
@@ -81,7 +58,7 @@ def test_progress_is_recorded_as_the_job_reads_the_file(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
     monkeypatch,
 ):
     seen = []
@@ -91,7 +68,7 @@ def test_progress_is_recorded_as_the_job_reads_the_file(
         jobs, "put_progress", lambda key, **values: (seen.append(values), put(key, **values))
     )
     content = acled_file(1_000)
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     done = [values["bytes_done"] for values in seen]
     assert len(done) > 3 and done == sorted(done) and done[0] == 0
     assert all(values["bytes_total"] == len(content) for values in seen)
@@ -106,10 +83,10 @@ def test_a_running_job_reports_rows_and_percent_and_the_page_works_without_js(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
     content = acled_file(400)
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     with app.app_context():
         pending = db.session.scalar(select(PendingImport))
         db.session.execute(
@@ -141,12 +118,12 @@ def test_errors_are_listed_by_line_and_column_up_to_a_cap_with_the_total(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
     lines = ["event_date,event_type,actor1,location,fatalities"]
     lines += [f"2020-04-09,Riots,Mob,Kabul,-{i}" for i in range(1, 151)]
     content = ("\n".join(lines) + "\n").encode()
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     page = client.get(preview_url)
     assert page.status_code == 422
     words = text(page)
@@ -174,10 +151,10 @@ def test_a_dead_job_is_reported_and_its_upload_can_be_checked_and_imported_again
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
     content = acled_file(30)
-    preview_url = upload(client, auth, f"violence:{process_id}", content).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", content)
     # As a consumer killed mid-import leaves it: marked running, silent for ten minutes.
     mark_started(app, timedelta(minutes=10), job="import")
     page = text(client.get(preview_url))
@@ -198,9 +175,9 @@ def test_a_job_heard_from_recently_is_not_started_twice(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
-    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", acled_file(3))
     mark_started(app, timedelta(seconds=20), job="import")
     post(client, auth, f"{preview_url}/check")
     confirm(client, auth, preview_url)
@@ -223,7 +200,7 @@ def test_the_default_limit_is_250000_rows_and_larger_files_name_the_command(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
     assert app.config["IMPORT_WEB_MAX_ROWS"] == 250_000
     content = b"event_date\n" + b"x\n" * 250_001
@@ -241,9 +218,9 @@ def test_only_the_uploader_sees_a_jobs_progress(
     auth,
     make_user,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
-    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", acled_file(3))
     status_url = f"{preview_url}/status.json"
     assert client.get(status_url).status_code == 200
     auth.logout()
@@ -281,7 +258,7 @@ class TestRealConsumer:
         client,
         auth,
         researcher,
-        process_id,  # noqa: F811
+        process_id,
         consumer,
     ):
         response = upload(client, auth, f"violence:{process_id}", acled_file(50))
@@ -317,7 +294,7 @@ class TestQueueWithoutConsumer:
         client,
         auth,
         researcher,
-        process_id,  # noqa: F811
+        process_id,
     ):
         preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers[
             "Location"
@@ -341,9 +318,9 @@ def test_pages_and_progress_polls_never_load_the_stored_file(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
 ):
-    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", acled_file(3))
     statements = []
 
     def record(conn, cursor, statement, *args):
@@ -365,7 +342,7 @@ def test_a_job_that_fails_unexpectedly_says_so_and_can_be_checked_again(
     client,
     auth,
     researcher,
-    process_id,  # noqa: F811
+    process_id,
     monkeypatch,
     caplog,
 ):
@@ -373,7 +350,7 @@ def test_a_job_that_fails_unexpectedly_says_so_and_can_be_checked_again(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(upload_jobs, "import_violence_csv", broken)
-    preview_url = upload(client, auth, f"violence:{process_id}", acled_file(3)).headers["Location"]
+    preview_url = preview(client, auth, f"violence:{process_id}", acled_file(3))
     page = text(client.get(preview_url))
     assert "Something went wrong on our side" in page and "Nothing was imported" in page
     assert "a bug" not in page and "the check job failed" in caplog.text

@@ -25,6 +25,7 @@ from tracker.services.interchange.bundle import BundleError, ImportCounts, expor
 from tracker.services.interchange.bundle_import import import_bundle
 from tracker.services.interchange.csv_import import (
     CsvImportError,
+    CsvImportResult,
     OutsideRowsError,
     import_releases_csv,
     import_violence_csv,
@@ -86,6 +87,15 @@ def print_counts(counts: ImportCounts) -> None:
     click.echo(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged.")
 
 
+def print_row_counts(result: CsvImportResult) -> None:
+    """Print a CSV import's rows and its added/updated/unchanged counts on one line."""
+    counts = result.counts
+    click.echo(
+        f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged."
+    )
+
+
 REVIEW_ON_MESSAGE = (
     "publishing needs a second person while review is required: import with "
     "--status under_review and have someone publish the records in the review queue "
@@ -141,11 +151,7 @@ def demo_load() -> None:
         db.session.commit()
     for note in result.notes:
         click.echo(f"  {note}")
-    counts = result.counts
-    click.echo(
-        f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
-        f"{counts.unchanged} unchanged."
-    )
+    print_row_counts(result)
 
 
 @export_cli.command("process")
@@ -245,11 +251,7 @@ def run_csv_import(
         click.echo(note)
     for row_error in result.outside:
         click.echo(f"Accepted: {row_error.message}")
-    counts = result.counts
-    click.echo(
-        f"{result.rows} rows: {counts.added} added, {counts.updated} updated, "
-        f"{counts.unchanged} unchanged."
-    )
+    print_row_counts(result)
 
 
 @import_cli.command("violence")

@@ -102,13 +102,7 @@ def mark_milestones(
             showlegend=index == 0, name="Deadline",
         )  # fmt: skip
     shown = [m for m in milestones if m.date not in deadlines]
-    named = legend_milestone(shown)
-    for milestone in shown:
-        legend = {
-            "legendgroup": "milestones",
-            "showlegend": milestone is named,
-            "name": MILESTONE_LEGEND,
-        }
+    for milestone, legend in milestone_legend_keys(shown):
         if milestone.end_date:
             figure.add_vrect(
                 x0=milestone.date.isoformat(),
@@ -133,6 +127,17 @@ def legend_milestone(milestones: Sequence[Milestone]) -> Milestone | None:
     """The milestone whose mark names all of them in the legend: a one-day line if there is
     one (plotly draws no legend symbol for a borderless band)."""
     return next((m for m in milestones if not m.end_date), milestones[0] if milestones else None)
+
+
+def milestone_legend_keys(
+    milestones: Sequence[Milestone],
+) -> list[tuple[Milestone, dict[str, Any]]]:
+    """Each milestone with the legend keys of its mark: all in one legend group, named once."""
+    named = legend_milestone(milestones)
+    return [
+        (m, {"legendgroup": "milestones", "showlegend": m is named, "name": MILESTONE_LEGEND})
+        for m in milestones
+    ]
 
 
 def progress_figure(

@@ -18,9 +18,8 @@ from tracker.models import Milestone
 from tracker.models.base import ACLED_EVENT_TYPES
 from tracker.services.dashboard.plot_releases import (
     FONT,
-    MILESTONE_LEGEND,
     base_layout,
-    legend_milestone,
+    milestone_legend_keys,
     plotly_text,
 )
 from tracker.services.figures.calendar import days_between, shift
@@ -99,13 +98,7 @@ def period_shapes(milestones: Sequence[Milestone], periods: Sequence[tuple[date,
         shapes.append(
             {**band(start, end, "#2e7d32", 0.15), "showlegend": True, "name": plotly_text(label)}
         )
-    named = legend_milestone(milestones)
-    for milestone in milestones:
-        legend = {
-            "legendgroup": "milestones",
-            "showlegend": milestone is named,
-            "name": MILESTONE_LEGEND,
-        }
+    for milestone, legend in milestone_legend_keys(milestones):
         if milestone.end_date:
             shapes.append({**band(milestone.date, milestone.end_date, "#999", 0.12), **legend})
         else:

@@ -31,7 +31,6 @@ from tracker.services.interchange.csv_read import (  # noqa: F401 - part of this
     CsvImportError,
     ErrorList,
     RowError,
-    count_rows,
     read_csv,
     undo_neutralisation,
 )

@@ -242,16 +242,3 @@ def _data_rows(rows, required, known, errors: ErrorList) -> Iterator[tuple[int, 
         yield line, {name: undo_neutralisation(cells[index]) for index, name in wanted}
     if not any_row and not errors:
         raise CsvImportError([RowError(2, "", "the file has a header but no rows")])
-
-
-def count_rows(content: bytes) -> int:
-    """Data rows of a CSV file (a quoted cell may span lines; blank rows do not count).
-
-    A rough count is enough for files that are not proper CSV: the import names their errors.
-    """
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", errors="replace", newline="")
-    try:
-        rows = sum(1 for cells in csv.reader(text) if any(cell.strip() for cell in cells))
-    except csv.Error:
-        rows = content.count(b"\n") + 1
-    return max(rows - 1, 0)  # the header
