@@ -187,7 +187,10 @@
 
   // The chart the address points at (#chart-map, #map-chart, #map-heading), if any.
   function anchoredChart() {
-    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var target = null;
+    try {
+      target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    } catch (error) { return null; }  // a malformed #%E0 must not stop the drawing
     if (!target) { return null; }
     if (target.matches(".chart[data-figure]")) { return target; }
     return (target.closest(".chart-card") || target).querySelector(".chart[data-figure]");

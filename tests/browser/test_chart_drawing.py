@@ -75,6 +75,13 @@ def test_without_an_anchor_the_chart_nearest_the_viewport_comes_first(demo, page
     assert order[0] == first_in_page
 
 
+def test_a_malformed_anchor_still_draws_every_chart(demo, page):
+    page.add_init_script(WATCH)
+    page.goto(f"{page.base_url}/processes/{SLUG}#%E0%A4%A")
+    assert len(drawn_order(page)) == 7
+    assert page.watch.console_errors == []
+
+
 def test_a_reader_who_scrolls_on_gets_the_chart_in_view_next(demo, page):
     page.add_init_script("window.__scrollOnFirst = 'chart-map';")
     page.add_init_script(WATCH)
