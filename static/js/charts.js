@@ -3,6 +3,10 @@
 // The map's base layers come from static/vendor/topojson (data-topojson-url on this script),
 // never from plotly's CDN. Filters work without this script; it only submits the interval
 // switch as soon as it changes.
+// Charts are drawn one at a time, each in a task of its own (about 50 ms apart, so the page
+// answers clicks and scrolling in between): first the #anchor's chart, or the one nearest the
+// viewport, then whichever is nearest at that moment. performance.mark("charts: ...") marks
+// each step for the browser's profiler and the benchmark (scripts/bench_browser.py).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -11,6 +15,13 @@
   var CHAR_PX = 7.6;            // average width of a 13 px legend character
   var MAX_MAP_PX = 560;         // the map's height at most, on wide screens
   var PX_PER_PLACE_NAME = 130;  // map width per place name written on it
+  var LEGEND_ROW_PX = 19;       // one row of a 13 px horizontal legend
+  var LEGEND_ITEM_PX = 46;      // a legend entry's symbol and gaps, its text aside
+  var GAP_MS = 50;              // between two charts' tasks
+
+  function mark(name) {
+    if (window.performance && performance.mark) { performance.mark("charts: " + name); }
+  }
 
   // Plotly never wraps a legend entry: a long one is cut off at the chart's edge. Break names
   // at spaces so every entry fits the width the legend has (symbol and padding take ~50 px).
@@ -50,10 +61,27 @@
     if (!overlaps && !clipped) { return; }
     var axisRoom = title ? 64 : 16;
     var bottom = Math.ceil(content) + axisRoom;
-    return window.Plotly.relayout(element, {
+    return {
       "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "legend.maxheight": 1,
       "margin.b": bottom, height: full.height - full.margin.b + bottom
+    };
+  }
+
+  // Rows a horizontal legend takes at this width: plotly lays its entries left to right and
+  // starts a new row when the next one does not fit; a wrapped name makes its row taller.
+  function legendHeight(figure, width) {
+    var rows = [], used = 0, tallest = 1;
+    (figure.data || []).forEach(function (trace) {
+      if (!trace.name || trace.showlegend === false) { return; }
+      var lines = String(trace.name).split("<br>");
+      var longest = Math.max.apply(null, lines.map(function (line) { return line.length; }));
+      var entry = LEGEND_ITEM_PX + longest * CHAR_PX;
+      if (used && used + entry > width) { rows.push(tallest); used = 0; tallest = 1; }
+      used += entry;
+      tallest = Math.max(tallest, lines.length);
     });
+    if (used) { rows.push(tallest); }
+    return rows.reduce(function (sum, lines) { return sum + lines; }, 0) * LEGEND_ROW_PX;
   }
 
   // A map keeps the shape of the area it shows: its height follows its width.
@@ -62,7 +90,9 @@
     if (!meta || !meta.aspect) { return; }
     var layout = figure.layout;
     var margin = Object.assign({}, layout.margin || {});
-    margin.b = (margin.b || 0) + 40;
+    // The legend sits under the map in rows of its own (six on a phone): reserve them, or
+    // plotly shrinks the map to make room.
+    margin.b = (margin.b || 0) + legendHeight(figure, element.clientWidth) + 20;
     layout.legend = Object.assign({}, layout.legend, { yref: "container", y: 0, yanchor: "bottom" });
     layout.margin = margin;
     var mapHeight = element.clientWidth * meta.aspect;
@@ -82,6 +112,19 @@
     });
   }
 
+  // If the legend came out taller than reserved, the map was shrunk or covered: make room.
+  function roomForMapLegend(element) {
+    var full = element._fullLayout;
+    var background = element.querySelector(".legend .bg");
+    var geo = element.querySelector(".geolayer .bg") || element.querySelector(".geolayer");
+    if (!full || !full.geo || !background || !geo) { return; }
+    var legendBox = background.getBoundingClientRect(), geoBox = geo.getBoundingClientRect();
+    var shrunk = geoBox.width + 2 < element.clientWidth - full.margin.l - full.margin.r;
+    if (legendBox.top + 1 >= geoBox.bottom && !shrunk) { return; }
+    var bottom = Math.ceil(legendBox.height) + 20;
+    return { "margin.b": bottom, height: full.height - full.margin.b + bottom };
+  }
+
   // Bands narrower than a few pixels (a week on a long axis) are widened around their middle.
   function widenBands(element) {
     var full = element._fullLayout;
@@ -95,12 +138,21 @@
       update["shapes[" + index + "].x0"] = axis.l2r(axis.p2l(middle - MIN_BAND_PX / 2));
       update["shapes[" + index + "].x1"] = axis.l2r(axis.p2l(middle + MIN_BAND_PX / 2));
     });
+    return update;
+  }
+
+  // Once drawn, whatever the drawing shows to be wrong is put right in one relayout.
+  function fitAfterDrawing(element) {
+    var update = Object.assign({}, roomForLegend(element), roomForMapLegend(element));
+    Object.assign(update, widenBands(element));  // a taller chart keeps its x axis
     if (Object.keys(update).length) { return window.Plotly.relayout(element, update); }
   }
 
+  // Draw one chart; the promise settles (never rejects) once it is drawn or has failed.
   function draw(element) {
     var block = document.getElementById(element.dataset.figure);
-    if (!block || !window.Plotly) { return; }
+    if (!block) { element.dataset.drawn = "error"; return Promise.resolve(); }
+    mark("drawing " + element.id);
     var figure = JSON.parse(block.textContent);
     figure.layout = figure.layout || {};
     var config = {
@@ -112,17 +164,58 @@
     if (topojsonURL) { config.topojsonURL = topojsonURL; }
     fitLegend(element, figure);
     fitMap(element, figure);
-    window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
-      return roomForLegend(element);
-    }).then(function () {
-      return widenBands(element);
+    return window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      return fitAfterDrawing(element);
     }).then(function () {
       element.dataset.drawn = "true";
+      mark("drawn " + element.id);
       if (figure.layout && figure.layout.geo) { detailWhenZoomed(element); }
     }, function (error) {
       element.dataset.drawn = "error";
+      mark("failed " + element.id);
       if (window.console) { window.console.error(error); }
     });
+  }
+
+  // How far a chart is from the viewport, in pixels (0 when any of it is in view).
+  function distanceFromView(element) {
+    var box = element.getBoundingClientRect();
+    var view = window.innerHeight || document.documentElement.clientHeight;
+    if (box.bottom < 0) { return -box.bottom; }
+    return box.top > view ? box.top - view : 0;
+  }
+
+  // The chart the address points at (#chart-map, #map-chart, #map-heading), if any.
+  function anchoredChart() {
+    var target = null;
+    try {
+      target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    } catch (error) { return null; }  // a malformed #%E0 must not stop the drawing
+    if (!target) { return null; }
+    if (target.matches(".chart[data-figure]")) { return target; }
+    return (target.closest(".chart-card") || target).querySelector(".chart[data-figure]");
+  }
+
+  // Draw every chart, one per task, the one the reader sees first; the order is decided again
+  // before each chart, so a reader who scrolls on gets the chart in view next.
+  function drawAll(charts) {
+    var pending = charts.slice(), anchored = anchoredChart();
+    if (!pending.length || !window.Plotly) { return; }
+    mark("start");
+    function drawNext() {
+      var next = anchored && pending.indexOf(anchored) !== -1 ? anchored : null;
+      anchored = null;
+      if (!next) {
+        pending.forEach(function (element) {
+          if (!next || distanceFromView(element) < distanceFromView(next)) { next = element; }
+        });
+      }
+      pending.splice(pending.indexOf(next), 1);
+      draw(next).then(function () {
+        if (pending.length) { window.setTimeout(drawNext, GAP_MS); } else { mark("all drawn"); }
+      });
+    }
+    window.setTimeout(drawNext, 0);  // a task of its own, after the browser has scrolled to #anchor
   }
 
   // Maps start on the small 110m base map; zoomed in, the 50m one draws coasts and borders finely.
@@ -164,8 +257,6 @@
     details.addEventListener("toggle", function () { if (details.open) { loadTable(holder); } });
   });
 
-  document.querySelectorAll(".chart[data-figure]").forEach(draw);
-
   // Copy buttons of the cite and embed boxes (the text stays selectable without them).
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.dataset.copy);
@@ -187,4 +278,7 @@
       if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
     });
   });
+
+  // Buttons, tables and the interval switch work before any chart is drawn.
+  drawAll(Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure]")));
 })();
