@@ -202,6 +202,9 @@ def _page(kinds: list[Any], user_id: int, mine: bool, batch: str, offset: int, s
     ordered = select(query).order_by(query.c.since, query.c.kind, query.c.id)
     by_name = {kind.name: kind for kind in kinds}
     revisions_of_batch = [r for r in _revisions(kinds, user_id, mine) if r.batch == batch]
+    if not revisions_of_batch:  # the usual case: SQL cuts the page
+        rows = db.session.execute(ordered.offset(offset).limit(size))
+        return _items([_Waiting(by_name[name], i, since, batch) for name, i, since in rows])
     rows = [
         _Waiting(by_name[name], record_id, since, batch)
         for name, record_id, since in db.session.execute(ordered.limit(offset + size))
