@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, MetaData
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -128,6 +128,10 @@ class ReviewedMixin(TimestampMixin, VersionedMixin):
     @declared_attr
     def created_by_id(cls) -> Mapped[int | None]:  # noqa: N805
         return mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    # The label of the import a draft came from, NULL when entered by hand: the review queue
+    # groups and counts drafts by it in SQL. Bookkeeping, kept out of audit events and revisions.
+    import_batch: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class EvidenceMixin(ReviewedMixin):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.permissions import can_publish, require_role
@@ -19,25 +19,33 @@ REVIEWED_KINDS = [kind for kind in KINDS.values() if kind.reviewed]
 @bp.get("/")
 def index():
     """Where researchers start: what to add, and how many records await their review."""
-    items = review_queue.build(REVIEWED_KINDS, current_user)
+    waiting, own = review_queue.counts(REVIEWED_KINDS, current_user)
     return render_template(
-        "records/index.html",
-        kinds=list(KINDS.values()),
-        waiting=items["count"],
-        own=len(items["own"]),
+        "records/index.html", kinds=list(KINDS.values()), waiting=waiting, own=own
     )
 
 
 @bp.get("/review")
 def queue():
-    """What waits for review, grouped by import, each with its author, age, diff and sources."""
-    items = review_queue.build(REVIEWED_KINDS, current_user)
-    shown = [item for batch in items["batches"] for item in _shown(batch)] + items["own"][:LIMIT]
+    """What waits for review, grouped by import, each with its author, age, diff and sources.
+
+    ``?batch=<label>`` shows one import (``?batch=``: what was entered by hand) and ``?mine=1``
+    one's own items waiting for someone else, 50 a page (``?page=``)."""
+    page = _page_number()
+    batch = request.args.get("batch")
+    mine = request.args.get("mine") == "1"
+    items = review_queue.build(REVIEWED_KINDS, current_user, batch=batch, mine=mine, page=page)
+    if page > items["pages"]:
+        pages = items["pages"]
+        plural = "s" if pages != 1 else ""
+        abort(404, f"There is no page {page}: this list has {pages} page{plural}.")
+    shown = [item for batch in items["batches"] for item in batch.items] + items["own"]
     review_queue.fill_details(shown)
     return render_template(
         "records/queue.html",
         queue=items,
-        shown=_shown,
+        batch_filter=batch,
+        mine=mine,
         limit=LIMIT,
         names=review_queue.author_names(shown),
         age=review_queue.age,
@@ -50,9 +58,12 @@ def queue():
 LIMIT = 50
 
 
-def _shown(batch):
-    """The items of a batch shown on the page: a sample of an import, the first of the rest."""
-    return batch.items[: review_queue.SAMPLE if batch.label else LIMIT]
+def _page_number() -> int:
+    """The ``page`` of the query string: a whole number from 1, else a 400 that says so."""
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        abort(400, f"The page must be a whole number from 1, not {raw[:20]!r}.")
+    return int(raw)
 
 
 @bp.post("/review/batch")

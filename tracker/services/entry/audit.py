@@ -57,6 +57,7 @@ IGNORED = {
     "session_token",
     "last_login_at",
     "fingerprint",
+    "import_batch",
 }
 SECRET = {"password_hash"}
 COLLECTIONS = ("sources", "signatories")

@@ -209,6 +209,7 @@ class BulkViolence:
 
     def _insert(self, new: list[tuple[dict, str]]) -> None:
         now = utcnow()
+        batch = (db.session.info.get("revise_public") or {}).get("batch") or None
         urls = {url for values, _ in new for url in values["source_url"]}
         urls |= {url for values, _ in new for c in values["claims"] for url in c["source_url"]}
         source_ids = _source_ids(urls, now)
@@ -221,6 +222,7 @@ class BulkViolence:
                 process_id=self.process_id,
                 status=self.status,
                 created_by_id=self.user_id,
+                import_batch=batch if self.status == "under_review" else None,
                 fingerprint=digest,
                 created_at=now,
                 updated_at=now,

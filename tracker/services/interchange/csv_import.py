@@ -81,12 +81,15 @@ def _progress_reporter(stream: BinaryIO, on_progress: Callable[[int], None] | No
 
 
 def _finish_status(record, outcome: str, status: str | None, user_id: int | None) -> None:
-    """New and changed records take the chosen status; unchanged ones keep theirs."""
+    """New and changed records take the chosen status; unchanged ones keep theirs. A draft
+    written by an import is labelled with it, as the import's audit events are."""
     if outcome == "added":
         record.status = status or "under_review"
         record.created_by_id = user_id
     elif outcome == "updated" and status:
         record.status = status
+    if outcome in ("added", "updated") and record.status == "under_review":
+        record.import_batch = (db.session.info.get("revise_public") or {}).get("batch") or None
 
 
 def _outcome(counts: ImportCounts, before: tuple[int, int, int]) -> str:
