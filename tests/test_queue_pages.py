@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.records_support import make_process, text_of
+from tests.records_support import make_process, post, text_of
 from tracker.extensions import db
 from tracker.models import PeaceProcess, User, ViolenceReport
 from tracker.services.entry.audit import audit_context
@@ -92,3 +92,37 @@ def test_the_author_sees_their_imports_as_their_own_and_cannot_publish_them(app,
     assert "Yours, waiting for someone else (60)" in own and "Page 2 of 2" in own
     assert "60 of yours waiting for someone else" in text_of(author.get("/manage/"))
     assert "Review queue: 60 waiting for you" in text_of(people["b"].get("/manage/"))
+
+
+def test_publish_all_stops_inside_its_time_and_goes_on_when_pressed_again(app, people):
+    ids = make_process(app)
+    import_drafts(app, ids["process"], "big.csv", range(3))
+    app.config["REVIEW_PUBLISH_SECONDS"] = 0  # time is up after each record: one per press
+    reviewer = people["b"]
+
+    def publish_all(client) -> str:
+        answer = post(client, "/manage/review/batch", {"batch": "big.csv"}, "/manage/review")
+        assert answer.status_code == 302
+        return text_of(client.get("/manage/review"))
+
+    first = publish_all(reviewer)
+    assert "Published 1 record of big.csv. 2 more wait: press Publish all again" in first
+    assert "Publish all 2" in first
+    assert "Published 1 record of big.csv. 1 more wait" in publish_all(reviewer)
+    last = publish_all(reviewer)
+    assert "Published 1 record of big.csv." in last and "more wait" not in last
+    assert "Waiting for your review (0)" in last
+    with app.app_context():
+        statuses = db.session.scalars(select(ViolenceReport.status)).all()
+        assert statuses == ["published"] * 3
+
+
+def test_publish_all_leaves_the_authors_own_drafts_for_someone_else(app, people):
+    ids = make_process(app)
+    import_drafts(app, ids["process"], "big.csv", range(4))
+    answer = post(people["a"], "/manage/review/batch", {"batch": "big.csv"}, "/manage/review")
+    assert answer.status_code == 302
+    page = text_of(people["a"].get("/manage/review"))
+    assert "Published 0 records of big.csv. 4 you wrote or changed wait for someone else." in page
+    with app.app_context():
+        assert set(db.session.scalars(select(ViolenceReport.status))) == {"under_review"}

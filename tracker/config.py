@@ -26,6 +26,9 @@ class BaseConfig:
     # The web upload: at most this many rows (larger files: the flask import command). Its
     # check and its import run as jobs on the Huey queue, never inside a request.
     IMPORT_WEB_MAX_ROWS = 250_000
+    # Publish all stops after this many seconds (between two records, each committed on its
+    # own), well inside gunicorn's 30 s timeout; the reviewer presses it again for the rest.
+    REVIEW_PUBLISH_SECONDS = 10.0
     # The job queue: a SQLite file in the instance folder unless HUEY_URL names a Redis server
     # (redis://host:6379/0), which every app host of a deployment then shares.
     HUEY_URL: str | None = None

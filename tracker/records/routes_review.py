@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.permissions import can_publish, require_role
@@ -73,10 +73,13 @@ def publish_batch():
         flash("The form expired. Please try again.", "error")
         return redirect(url_for("records.queue"))
     batch = request.form.get("batch", "")
-    done, refused = review_queue.publish_batch(REVIEWED_KINDS, current_user, batch)
-    message = f"Published {done} record{'s' if done != 1 else ''} of {batch or 'the batch'}."
+    seconds = current_app.config["REVIEW_PUBLISH_SECONDS"]
+    done, refused, left = review_queue.publish_batch(REVIEWED_KINDS, current_user, batch, seconds)
+    message = f"Published {done:,} record{'s' if done != 1 else ''} of {batch or 'the batch'}."
+    if left:
+        message += f" {left:,} more wait: press Publish all again to go on."
     if refused:
-        message += f" {refused} you wrote or changed wait for someone else."
+        message += f" {refused:,} you wrote or changed wait for someone else."
     flash(message, "success" if done else "info")
     return redirect(url_for("records.queue"))
 

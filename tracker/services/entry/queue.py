@@ -5,6 +5,7 @@ the warnings its author confirmed; grouped by the import it came from, with bulk
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from tracker.services.entry.audit import ENTITY_NAMES
 from tracker.services.entry.history import FieldChange, label, show
 
 ONE_BY_ONE = ""  # the batch of records entered through the forms
+PUBLISH_SLICE = 200  # drafts read at a time by Publish all (each commit expires them)
 SAMPLE = 5  # items shown of an import batch: a reviewer opens a sample, then publishes all
 
 
@@ -345,12 +347,17 @@ def age(since: datetime) -> str:
     return "under a minute"
 
 
-def publish_batch(kinds: list[Any], user: Any, batch: str) -> tuple[int, int]:
-    """Publish every item of an import batch this user may publish, through :func:`review.publish`
-    (each row's audit event names its publisher). Returns (published, refused)."""
+def publish_batch(kinds: list[Any], user: Any, batch: str, seconds: float) -> tuple[int, int, int]:
+    """Publish the items of an import batch this user may publish, through :func:`review.publish`
+    (each row's audit event names its publisher, each record is committed on its own).
+
+    Stops once ``seconds`` have passed, between two records, so that one request ends well
+    inside the server's timeout; the reviewer presses Publish all again for the rest.
+    Returns (published, refused, still waiting for this user)."""
     done = refused = 0
+    stop_at = time.monotonic() + seconds
     while True:
-        items = _page(kinds, user.id, False, batch, refused, trail.ID_SLICE)
+        items = _page(kinds, user.id, False, batch, refused, PUBLISH_SLICE)
         if not items:
             break
         for item in items:
@@ -359,8 +366,13 @@ def publish_batch(kinds: list[Any], user: Any, batch: str) -> tuple[int, int]:
                 done += 1
             except review.ReviewError:
                 refused += 1
+            if time.monotonic() >= stop_at:
+                left = _batch_counts(kinds, user.id, mine=False).get(batch, 0) - refused
+                if left:
+                    refused += _batch_counts(kinds, user.id, mine=True).get(batch, 0)
+                    return done, refused, left
     refused += _batch_counts(kinds, user.id, mine=True).get(batch, 0)
-    return done, refused
+    return done, refused, 0
 
 
 def send_back(kind: Any, record: Any, user: Any, comment: str) -> None:
