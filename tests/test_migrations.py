@@ -29,7 +29,9 @@ def test_database_is_at_the_single_head_revision(ctx):
 
 def test_i16_gives_drafts_already_waiting_the_label_of_their_import(tmp_path):
     """Drafts imported before i16 take their import's label: from a bulk import event (ids as
-    runs) or from a per-record import event; published records and hand-entered drafts none."""
+    runs) or from a per-record import event; published records and hand-entered drafts none.
+    Going down and up again on SQLite keeps every record: batch mode copies tables, and the
+    migrations run with foreign keys off, so dropping the old table cascades to nothing."""
     from datetime import date
 
     from flask_migrate import downgrade, upgrade

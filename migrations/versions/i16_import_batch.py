@@ -100,7 +100,5 @@ def upgrade():
 def downgrade():
     for table in TABLES:
         op.drop_index(f"ix_{table}_waiting", table_name=table)
-        # In place, not batch mode: on SQLite a batch copy drops and re-creates the table, and
-        # dropping peace_processes with foreign keys on deletes every record of every process
-        # (ON DELETE CASCADE). SQLite drops a column in place since 3.35.
-        op.drop_column(table, "import_batch")
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("import_batch")
