@@ -132,6 +132,7 @@ def test_an_import_waits_in_the_queue_as_one_batch_with_a_sample_and_bulk_publis
     data = Path(__file__).parent / "data" / "acled_afghanistan_2020.csv"
     result = runner.invoke(args=["import", "violence", str(data), "--process", "afghanistan-2020"])
     assert result.exit_code == 0, result.output
+    app.config["REVIEW_PUBLISH_SECONDS"] = 600  # one press publishes all 400, however slow
     make_user()
     auth.login()
     response = client.get("/manage/review")

@@ -124,7 +124,9 @@ def _mine(kind: Any, user_id: int):
         )
         .exists()
     )
-    return or_(model.created_by_id == user_id, wrote)
+    # IS NOT DISTINCT FROM, never NULL: a draft imported from the command line has no creator,
+    # and NOT (NULL = id OR false) would be NULL, hiding it from every reviewer.
+    return or_(model.created_by_id.is_not_distinct_from(user_id), wrote)
 
 
 def _drafts(kind: Any, user_id: int, mine: bool):
